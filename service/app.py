@@ -1,0 +1,49 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template_string
+from sqlalchemy import text
+
+from service.config import Config
+from service.db import make_engine, make_session_factory
+from service.errors import DomainError, InvalidInput
+
+INDEX = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Safeguarding information sharing</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>Safeguarding information sharing</h1>
+<p>The decision service is running. Health: <a href="/healthz">/healthz</a>.</p></main></body></html>"""
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application for ``config`` (read from the environment when not given)."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing)
+    engine = make_engine(config.database_url)
+    app.extensions["db_session_factory"] = make_session_factory(engine)
+    app.extensions["service_config"] = config
+
+    @app.get("/")
+    def index() -> str:
+        return render_template_string(INDEX)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return jsonify(status="ok")
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> Any:
+        body: dict[str, Any] = {"error": exc.message}
+        if isinstance(exc, InvalidInput):
+            body["field"] = exc.field
+            if exc.problems:
+                body["problems"] = exc.problems
+        return jsonify(body), exc.status
+
+    return app

@@ -1,0 +1,142 @@
+"""Start cases, read them, and fire the timers that fall due."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.actors import SYSTEM_ACTOR, Actor
+from service.db import is_postgres
+from service.engine import Incident, Instance
+from service.errors import InvalidInput, NotFound
+from service.processes.service import compiled_process, latest_version
+from service.records.audit import record_event
+
+from .models import Case, CaseStatus
+from .projection import mark_incident, save_instance
+
+DIRECTIONS = ("outbound_concern", "inbound_request")
+URGENCIES = ("emergency", "same_day", "routine")
+
+
+def _reference(now: datetime) -> str:
+    return f"ISD-{now:%y%m}-{secrets.token_hex(3).upper()}"
+
+
+def start_case(
+    *,
+    session: Session,
+    process_key: str,
+    actor: Actor,
+    direction: str,
+    urgency: str,
+    summary: str,
+    now: datetime,
+    data: Mapping[str, Any] | None = None,
+) -> Case:
+    """Open a case on the newest version of a process and run it to its first wait."""
+    if direction not in DIRECTIONS:
+        raise InvalidInput(f"direction must be one of {', '.join(DIRECTIONS)}", field="direction")
+    if urgency not in URGENCIES:
+        raise InvalidInput(f"urgency must be one of {', '.join(URGENCIES)}", field="urgency")
+    if not summary.strip():
+        raise InvalidInput("a short summary is required", field="summary")
+    version = latest_version(session=session, key=process_key)
+    case = Case(
+        id=str(uuid.uuid4()),
+        reference=_reference(now),
+        process_version_id=version.id,
+        process_version=version,
+        status=CaseStatus.ACTIVE,
+        direction=direction,
+        urgency=urgency,
+        summary=summary.strip(),
+        started_by=actor.username,
+        team=actor.team,
+        created_at=now,
+        updated_at=now,
+        instance_state="",
+        serializer_version="",
+    )
+    session.add(case)
+    initial = {**(data or {}), "direction": direction, "urgency": urgency, "started_by": actor.username}
+    record_event(session=session, actor=actor, action="case_started", at=now, case_id=case.id,
+                 summary={"direction": direction, "urgency": urgency, "process_version": version.number})
+    try:
+        instance = Instance.start(compiled_process(version), initial, now=now)
+    except Incident as incident:
+        case.instance_state = "{}"
+        mark_incident(case=case, incident=incident, now=now)
+        record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
+                     summary={"element": incident.element_id, "message": incident.message})
+    else:
+        save_instance(session=session, case=case, instance=instance, now=now)
+    session.flush()
+    return case
+
+
+def get_case(*, session: Session, case_id: str, for_update: bool = False) -> Case:
+    """A case by id, optionally locked for the rest of the transaction."""
+    query = select(Case).where(Case.id == case_id).execution_options(populate_existing=True)
+    if for_update and is_postgres(session):
+        query = query.with_for_update(of=Case)
+    case = session.scalars(query).one_or_none()
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    return case
+
+
+def load_instance(case: Case) -> Instance:
+    """The engine instance of a case, from the cached spec of its own version."""
+    return Instance.load(compiled_process(case.process_version), case.instance_state)
+
+
+@dataclass
+class TimerSweep:
+    """What one sweep did: cases advanced, and cases stopped by an incident."""
+
+    advanced: list[str] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+
+
+def fire_due_timers(*, session: Session, now: datetime, limit: int = 100) -> TimerSweep:
+    """Claim active cases whose next timer is due and advance them; safe to run anywhere, any number of times."""
+    query = (
+        select(Case)
+        .where(Case.status == CaseStatus.ACTIVE, Case.next_timer_at <= now)
+        .order_by(Case.next_timer_at)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        # Several sweepers may run at once; each takes only rows no other holds, so a case is
+        # advanced by exactly one of them, and the others move on instead of waiting.
+        query = query.with_for_update(skip_locked=True, of=Case)
+    sweep = TimerSweep()
+    for case in session.scalars(query).all():
+        _fire_case(session=session, case=case, now=now, sweep=sweep)
+    session.flush()
+    return sweep
+
+
+def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep) -> None:
+    try:
+        instance = load_instance(case)
+        due = instance.due_timer_elements(now)
+        instance.wake(now=now)
+    except Incident as incident:
+        mark_incident(case=case, incident=incident, now=now)
+        record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
+                     summary={"element": incident.element_id, "message": incident.message})
+        sweep.incidents.append(case.id)
+        return
+    save_instance(session=session, case=case, instance=instance, now=now)
+    record_event(session=session, actor=SYSTEM_ACTOR, action="timer_fired", at=now, case_id=case.id,
+                 summary={"timers": due})
+    sweep.advanced.append(case.id)

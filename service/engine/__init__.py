@@ -1,0 +1,30 @@
+"""The engine adapter: the only package that imports SpiffWorkflow.
+
+Everything else speaks of processes, cases and tasks; this package parses diagrams safely,
+sandboxes their expressions, runs instances and reports their timers.
+"""
+
+from .clock import engine_time, utcnow
+from .errors import DiagramRejected, EngineError, Incident, Problem, TaskNotReady, UnknownTask
+from .instance import SERIALIZER_VERSION, Instance, ReadyTask
+from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
+
+__all__ = [
+    "SERIALIZER_VERSION",
+    "SPEC_CACHE",
+    "CompiledProcess",
+    "DiagramRejected",
+    "EngineError",
+    "Incident",
+    "Instance",
+    "Problem",
+    "ReadyTask",
+    "SpecCache",
+    "TaskNotReady",
+    "UnknownTask",
+    "UserTaskInfo",
+    "compile_process",
+    "content_hash",
+    "engine_time",
+    "utcnow",
+]

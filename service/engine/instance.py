@@ -1,0 +1,191 @@
+"""One running case in the engine: create, load, step, complete, fire timers, serialise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import engine_time
+from .errors import Incident, TaskNotReady, UnknownTask
+from .history import prune_finished_history
+from .sandbox import ExpressionError
+from .script_engine import make_script_engine
+from .specs import CompiledProcess
+from .timers import parse_event_time
+
+_REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+_SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
+SERIALIZER_VERSION: str = _SERIALIZER.VERSION
+_SCRIPT_ENGINE = make_script_engine()
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A human task waiting for someone, as the service projects it."""
+
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form: str | None
+    due_at: datetime | None
+
+
+class Instance:
+    """A case's process state; the spec is shared, only the instance is (de)serialised."""
+
+    def __init__(self, compiled: CompiledProcess, workflow: BpmnWorkflow) -> None:
+        self.compiled = compiled
+        self.workflow = workflow
+
+    @classmethod
+    def start(cls, compiled: CompiledProcess, data: Mapping[str, Any], *, now: datetime | None = None) -> Instance:
+        """Create an instance with initial data and run it to its first wait state."""
+        workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs, script_engine=_SCRIPT_ENGINE)
+        workflow.task_tree.data.update(data)
+        instance = cls(compiled, workflow)
+        instance._advance(now, element_hint=None)
+        return instance
+
+    @classmethod
+    def load(cls, compiled: CompiledProcess, state: str) -> Instance:
+        """Rebuild an instance from its stored JSON and the cached spec."""
+        dct = json.loads(state)
+        _SERIALIZER.migrate(dct)
+        dct["spec"] = compiled.spec
+        dct["subprocess_specs"] = compiled.subprocess_specs
+        workflow = _REGISTRY.restore(dct)
+        workflow.script_engine = _SCRIPT_ENGINE
+        return cls(compiled, workflow)
+
+    def dump(self) -> str:
+        """Serialise the instance without its spec (stored once per process version)."""
+        _REGISTRY._encoder_mode = True
+        try:
+            dct = _REGISTRY.convert(self.workflow)
+        finally:
+            _REGISTRY._encoder_mode = False
+        dct.pop("spec", None)
+        dct.pop("subprocess_specs", None)
+        dct[_SERIALIZER.VERSION_KEY] = SERIALIZER_VERSION
+        return json.dumps(dct, cls=_SERIALIZER._encoder_cls, separators=(",", ":"))
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.workflow.completed)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data of the most recently completed task (what the process knows so far)."""
+        last = self.workflow.last_task
+        return dict(last.data) if last is not None else dict(self.workflow.task_tree.data)
+
+    def ready_tasks(self) -> list[ReadyTask]:
+        """Human tasks that can be completed now."""
+        found = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            info = self.compiled.user_tasks.get(task.task_spec.bpmn_id)
+            found.append(
+                ReadyTask(
+                    task_id=str(task.id),
+                    element_id=task.task_spec.bpmn_id,
+                    name=info.name if info else task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                    lane=task.task_spec.lane,
+                    form=info.form if info else None,
+                    due_at=self._due_at(task),
+                )
+            )
+        return found
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        """The data a task currently holds (what its form starts from)."""
+        return dict(self._find(task_id).data)
+
+    def complete(
+        self, task_id: str, data: Mapping[str, Any], *, now: datetime | None = None, advance: bool = True
+    ) -> None:
+        """Complete a READY human task with the given data and (unless told not to) run the process on."""
+        task = self._find(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id, TaskState.get_name(task.state).lower())
+        task.data.update(data)
+        try:
+            with engine_time(now):
+                task.run()
+        except (ExpressionError, SpiffWorkflowException) as exc:
+            raise _incident(exc, task.task_spec.bpmn_id) from exc
+        if advance:
+            self._advance(now, element_hint=task.task_spec.bpmn_id)
+
+    def wake(self, *, now: datetime | None = None) -> None:
+        """Let due timers fire and run every engine step that became possible."""
+        self._advance(now, element_hint=None)
+
+    def next_timer_at(self) -> datetime | None:
+        """The earliest instant at which a waiting timer falls due."""
+        times = [parse_event_time(e.value) for e in self.workflow.waiting_events() if "Timer" in e.event_type]
+        known = [t for t in times if t is not None]
+        return min(known) if known else None
+
+    def due_timer_elements(self, now: datetime) -> list[str]:
+        """Element ids of the waiting timers that are due at ``now``."""
+        due = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            at = _timer_due(task)
+            if at is not None and at <= now:
+                due.append(task.task_spec.bpmn_id)
+        return due
+
+    def _advance(self, now: datetime | None, *, element_hint: str | None) -> None:
+        try:
+            with engine_time(now):
+                self.workflow.refresh_timers()
+                self.workflow.do_engine_steps()
+        except (ExpressionError, SpiffWorkflowException) as exc:
+            raise _incident(exc, element_hint) from exc
+        prune_finished_history(self.workflow)
+
+    def _find(self, task_id: str) -> Any:
+        try:
+            return self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, TaskNotFoundException):
+            raise UnknownTask(task_id) from None
+
+    def _due_at(self, task: Any) -> datetime | None:
+        # A task's deadline is the earliest timer on its boundary: those timers are its SLA.
+        parent = task.parent
+        if parent is None or "BoundaryEventSplit" not in type(parent.task_spec).__name__:
+            return None
+        times = [_timer_due(s) for s in parent.children if s is not task and s.state == TaskState.WAITING]
+        known = [t for t in times if t is not None]
+        return min(known) if known else None
+
+
+def _timer_due(task: Any) -> datetime | None:
+    definition = getattr(task.task_spec, "event_definition", None)
+    if definition is None or "Timer" not in type(definition).__name__:
+        return None
+    return parse_event_time(task._get_internal_data("event_value"))
+
+
+def _incident(exc: Exception, element_hint: str | None) -> Incident:
+    task = getattr(exc, "task", None)
+    element_id = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or element_hint
+    cause: BaseException = exc
+    while cause.__cause__ is not None and not isinstance(cause, ExpressionError):
+        cause = cause.__cause__
+    inner = getattr(exc, "error", None) or getattr(exc, "exception", None)
+    if isinstance(inner, ExpressionError):
+        cause = inner
+    message = str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+    return Incident(message, element_id=element_id)

@@ -1,0 +1,10 @@
+"""Import every domain's models so the metadata (and Alembic) sees all tables."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    from service.cases import models as _cases  # noqa: F401
+    from service.processes import models as _processes  # noqa: F401
+    from service.records import models as _records  # noqa: F401
+    from service.tasks import models as _tasks  # noqa: F401

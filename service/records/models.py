@@ -1,0 +1,149 @@
+"""What the process leaves behind: decision records, the disclosure log and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.db import Base, UTCDateTime
+
+
+class DecisionRecord(Base):
+    """One decision on a case; a revised decision is a new row with the next revision number."""
+
+    __tablename__ = "decision_record"
+    __table_args__ = (UniqueConstraint("case_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))  # share_in_full / share_in_part / decline / defer
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decision_maker: Mapped[str] = mapped_column(String(100))
+    decision_maker_role: Mapped[str] = mapped_column(String(30))
+    article6_basis: Mapped[str | None] = mapped_column(Text, nullable=True)
+    article9_condition: Mapped[str | None] = mapped_column(Text, nullable=True)
+    schedule1_paragraph: Mapped[str | None] = mapped_column(Text, nullable=True)
+    article10_condition: Mapped[str | None] = mapped_column(Text, nullable=True)
+    exemption: Mapped[str | None] = mapped_column(Text, nullable=True)
+    common_law_justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consent_sought: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    consent_not_sought_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consent_of_whom: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    consent_result: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    consent_scope: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consent_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    consent_method: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    consent_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    withheld_and_why: Mapped[str | None] = mapped_column(Text, nullable=True)
+    not_sharing_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+    discussed_with_requester_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reconsideration_history: Mapped[str | None] = mapped_column(Text, nullable=True)
+    subject_informed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    subject_informed_who: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    subject_informed_when: Mapped[date | None] = mapped_column(Date, nullable=True)
+    subject_informed_how: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    subject_not_informed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    review_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    answers: Mapped[list[GatewayAnswer]] = relationship(order_by="GatewayAnswer.id")
+    advice: Mapped[list[AdviceEntry]] = relationship(order_by="AdviceEntry.id")
+
+
+class GatewayAnswer(Base):
+    """The answer given at one decision point of the process, with the reasons for it."""
+
+    __tablename__ = "gateway_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision_record.id"), index=True)
+    question: Mapped[str] = mapped_column(String(200))
+    answer: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AdviceEntry(Base):
+    """Advice sought from a manager, DSL, DPO or Caldicott Guardian."""
+
+    __tablename__ = "advice_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision_record.id"), index=True)
+    adviser: Mapped[str] = mapped_column(String(100))
+    adviser_role: Mapped[str] = mapped_column(String(50))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    advice: Mapped[str] = mapped_column(Text)
+    subject_named: Mapped[bool] = mapped_column(Boolean)
+
+
+class DisclosureLogEntry(Base):
+    """One transmission of information to one recipient."""
+
+    __tablename__ = "disclosure_log_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision_record.id"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipient_person: Mapped[str] = mapped_column(String(200))
+    recipient_role: Mapped[str] = mapped_column(String(200))
+    recipient_organisation: Mapped[str] = mapped_column(String(200))
+    recipient_address: Mapped[str] = mapped_column(String(300))
+    recipient_verified_how: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(100))
+    security_controls: Mapped[str] = mapped_column(Text)
+    purpose_snapshot: Mapped[str] = mapped_column(Text)
+    basis_snapshot: Mapped[str] = mapped_column(Text)
+    onward_sharing_restrictions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    receipt_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    subject_informed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    subject_not_informed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    retention_rule: Mapped[str] = mapped_column(String(200))
+
+    items: Mapped[list[DisclosedItem]] = relationship(order_by="DisclosedItem.id")
+
+
+class DisclosedItem(Base):
+    """One item in a disclosure, tagged as the guidance asks (fact or opinion, current or historical)."""
+
+    __tablename__ = "disclosed_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosure_log_entry.id"), index=True)
+    summary_or_reference: Mapped[str] = mapped_column(Text)
+    period_covered: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    currency: Mapped[str] = mapped_column(String(20))  # current / historical
+    nature: Mapped[str] = mapped_column(String(30))  # fact / opinion / reported_by_third_party
+    accuracy_checked: Mapped[bool] = mapped_column(Boolean)
+    redactions: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only and hash-chained: each row's hash covers its fields and the previous row's hash."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # Unique: two writers that read the same tail cannot both append after it.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's current end, so removing the newest rows is caught as well as editing old ones."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))

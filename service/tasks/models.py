@@ -1,0 +1,42 @@
+"""Open human tasks, projected from the engine so task lists never load a process instance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class HumanTask(Base):
+    __tablename__ = "human_task"
+    __table_args__ = (
+        # Task lists read open tasks by role queue, by assignee or by claimer, soonest due first.
+        Index("ix_human_task_queue", "state", "role", "due_at"),
+        Index("ix_human_task_assignee", "state", "assignee"),
+        Index("ix_human_task_claimed_by", "state", "claimed_by"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    role: Mapped[str] = mapped_column(String(30))
+    assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    form: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)

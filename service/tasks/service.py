@@ -1,0 +1,190 @@
+"""Task lists, claiming and assigning, and completing a task with validated form data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.actors import SYSTEM_ACTOR, Actor
+from service.cases.models import Case, CaseStatus
+from service.cases.projection import mark_incident, save_instance
+from service.cases.service import get_case, load_instance
+from service.engine import Incident, TaskNotReady, UnknownTask
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.processes.service import form_schema
+from service.records.audit import record_event
+
+from .models import HumanTask, TaskStatus
+
+
+def get_task(*, session: Session, task_id: str) -> HumanTask:
+    """A human task by id (open or closed)."""
+    task = session.get(HumanTask, task_id, populate_existing=True)
+    if task is None:
+        raise NotFound(f"no task {task_id}")
+    return task
+
+
+def list_open_tasks(
+    *, session: Session, actor: Actor | None = None, role: str | None = None, limit: int = 200
+) -> list[HumanTask]:
+    """Open tasks assigned to or claimed by ``actor``, or waiting in ``role``'s queue; soonest due first."""
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.OPEN)
+    if actor is not None:
+        query = query.where(or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
+    if role is not None:
+        query = query.where(HumanTask.role == role)
+    query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def _open_task_for(*, session: Session, task_id: str, actor: Actor) -> HumanTask:
+    task = get_task(session=session, task_id=task_id)
+    if not actor.has_role(task.role) and task.assignee != actor.username:
+        raise Forbidden(f"this task is for the {task.role} role")
+    if task.state != TaskStatus.OPEN:
+        by = f" by {task.completed_by}" if task.completed_by else ""
+        raise Conflict(f"this task is already {task.state}{by}")
+    return task
+
+
+def claim_task(*, session: Session, task_id: str, actor: Actor, now: datetime) -> HumanTask:
+    """Take a queued task so nobody else works it at the same time."""
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    if task.claimed_by not in (None, actor.username):
+        raise Conflict(f"this task is already claimed by {task.claimed_by}")
+    task.claimed_by = actor.username
+    record_event(session=session, actor=actor, action="task_claimed", at=now, case_id=task.case_id, task_id=task.id)
+    _flush(session)
+    return task
+
+
+def unclaim_task(*, session: Session, task_id: str, actor: Actor, now: datetime) -> HumanTask:
+    """Put a claimed task back in its queue."""
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    if task.claimed_by is None:
+        raise Conflict("this task is not claimed")
+    if task.claimed_by != actor.username and not (actor.has_role("manager") or actor.has_role("dsl")):
+        raise Forbidden(f"only {task.claimed_by} or a manager can release this task")
+    task.claimed_by = None
+    record_event(session=session, actor=actor, action="task_unclaimed", at=now, case_id=task.case_id, task_id=task.id)
+    _flush(session)
+    return task
+
+
+def assign_task(*, session: Session, task_id: str, actor: Actor, assignee: str, now: datetime) -> HumanTask:
+    """A manager or DSL gives a task to a named person."""
+    if not (actor.has_role("manager") or actor.has_role("dsl")):
+        raise Forbidden("only a manager or the DSL can assign tasks")
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    if not assignee.strip():
+        raise InvalidInput("name the person to assign the task to", field="assignee")
+    before = task.assignee
+    task.assignee = assignee.strip()
+    task.claimed_by = None
+    record_event(session=session, actor=actor, action="task_assigned", at=now, case_id=task.case_id,
+                 task_id=task.id, summary={"from": before, "to": task.assignee})
+    _flush(session)
+    return task
+
+
+def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str, Any]:
+    """Check submitted data against a task's JSON Schema; InvalidInput names the first wrong field."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput("the form data must be a JSON object", field="")
+    if schema is None:
+        return dict(data)
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        problems = [{"field": _field_of(e), "message": e.message} for e in errors]
+        first = errors[0]
+        raise InvalidInput(f"{_field_of(first) or 'form'}: {first.message}", field=_field_of(first), problems=problems)
+    return dict(data)
+
+
+def _field_of(error: Any) -> str:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    return "/".join(path)
+
+
+def complete_task(
+    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime
+) -> Case:
+    """Complete an open task with validated data, run the process on, and project the result."""
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    _check_may_work(task, actor)
+    case = get_case(session=session, case_id=task.case_id)
+    answers = validate_form_data(form_schema(case.process_version, task.form), data)
+
+    # Lock the case, then look again: whoever held the lock before us may have completed it.
+    case = get_case(session=session, case_id=task.case_id, for_update=True)
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    if case.status != CaseStatus.ACTIVE:
+        raise Conflict(f"the case is {case.status}; no task in it can be completed now")
+
+    instance = load_instance(case)
+    try:
+        instance.complete(task.id, answers, now=now)
+    except (UnknownTask, TaskNotReady) as exc:
+        raise Conflict(str(exc)) from None
+    except Incident as incident:
+        _keep_answers_then_stop(session=session, case=case, task=task, actor=actor, answers=answers,
+                                incident=incident, now=now)
+        return case
+    _close(task, actor, now)
+    save_instance(session=session, case=case, instance=instance, now=now)
+    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=case.id,
+                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
+    _flush(session)
+    return case
+
+
+def _check_may_work(task: HumanTask, actor: Actor) -> None:
+    if task.assignee is not None and task.assignee != actor.username:
+        raise Forbidden(f"this task is assigned to {task.assignee}")
+    if task.claimed_by is not None and task.claimed_by != actor.username:
+        raise Conflict(f"this task is claimed by {task.claimed_by}")
+
+
+def _close(task: HumanTask, actor: Actor, now: datetime) -> None:
+    task.state = TaskStatus.COMPLETED
+    task.completed_by = actor.username
+    task.closed_at = now
+
+
+def _keep_answers_then_stop(
+    *, session: Session, case: Case, task: HumanTask, actor: Actor, answers: dict[str, Any],
+    incident: Incident, now: datetime,
+) -> None:
+    # The person's answers are a decision: keep them (task completed, nothing after it run) and
+    # stop the case where the process failed, so fixing the diagram lets it carry on from here.
+    instance = load_instance(case)
+    try:
+        instance.complete(task.id, answers, now=now, advance=False)
+    except Incident:
+        pass
+    else:
+        _close(task, actor, now)
+        case.instance_state = instance.dump()
+    mark_incident(case=case, incident=incident, now=now)
+    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=case.id,
+                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
+    record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
+                 task_id=task.id, summary={"element": incident.element_id, "message": incident.message})
+    _flush(session)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("someone else changed this case at the same time; reload and try again") from None

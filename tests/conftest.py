@@ -1,0 +1,132 @@
+"""Shared fixtures: a migrated SQLite database per test, and the real PostgreSQL server when present."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.actors import Actor
+from service.db import make_engine, make_session_factory
+from service.migrate import upgrade
+
+DATA = Path(__file__).parent / "data"
+POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+PRACTITIONER = Actor("tess.teacher", frozenset({"practitioner"}), team="north")
+MANAGER = Actor("mo.manager", frozenset({"manager"}), team="north")
+DSL = Actor("dee.lead", frozenset({"dsl"}), team=None)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _truncate_all(engine: Engine) -> None:
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        conn.execute(text(f"TRUNCATE {quoted} CASCADE"))
+        conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+    admin = make_engine(admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required under CI and is unreachable at {admin_url}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {admin_url}")
+    name = f"sg_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    engine = make_engine(url, pool_size=10)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per run; each test gets a copy (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _sqlite_engine(template: Path, tmp_path: Path) -> Engine:
+    path = tmp_path / "test.db"
+    shutil.copyfile(template, path)
+    return make_engine(f"sqlite:///{path}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The same test on the embedded database and on PostgreSQL."""
+    if request.param == "sqlite":
+        engine = _sqlite_engine(request.getfixturevalue("migrated_sqlite_file"), tmp_path)
+        yield engine
+        engine.dispose()
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        _truncate_all(engine)
+        yield engine
+
+
+@pytest.fixture
+def pg_engine(postgres_engine: Engine) -> Engine:
+    _truncate_all(postgres_engine)
+    return postgres_engine
+
+
+@pytest.fixture
+def session_factory(db_engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(db_engine)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as s:
+        yield s
+
+
+def review_files() -> dict[str, str]:
+    """The small test process and its forms, as a process owner would upload them."""
+    files = {"review_case.bpmn": (DATA / "review_case.bpmn").read_text()}
+    for form in sorted((DATA / "forms").glob("*.json")):
+        files[f"forms/{form.name}"] = form.read_text()
+    return files
+
+
+@pytest.fixture
+def review_process(session_factory: sessionmaker[Session], now: datetime) -> str:
+    """The review process registered as version 1; returns its key."""
+    from service.processes.service import register_version
+
+    with session_factory.begin() as s:
+        register_version(session=s, key="review", name="Review a concern", files=review_files(),
+                         author="pat.owner", change_note="first version", now=now)
+    return "review"

@@ -1,0 +1,66 @@
+"""The audit trail is tamper-evident: any edit or deletion of a row is found by verify_chain."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from service.records.audit import record_event, verify_chain
+from service.records.models import AuditEvent
+from tests.conftest import MANAGER, PRACTITIONER
+
+
+@pytest.fixture
+def five_events(session_factory, now):
+    with session_factory.begin() as s:
+        for i in range(5):
+            record_event(session=s, actor=PRACTITIONER if i % 2 else MANAGER, action=f"step_{i}",
+                         at=now + timedelta(minutes=i), case_id="c-1", summary={"i": i})
+
+
+def test_an_untouched_chain_verifies(session_factory, five_events):
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert report.ok and report.checked == 5
+        events = s.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+        assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+        assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+
+
+@pytest.mark.parametrize("seq", [1, 3, 5])
+@pytest.mark.parametrize("column,value", [("actor", "someone.else"), ("action", "nothing_happened"),
+                                          ("summary", '{"i": 99}'), ("case_id", "c-2")])
+def test_editing_any_field_of_any_row_is_detected(session_factory, five_events, seq, column, value):
+    with session_factory.begin() as s:
+        s.execute(update(AuditEvent).where(AuditEvent.seq == seq).values({column: value}))
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert not report.ok
+        assert f"event {seq} was altered" in " ".join(report.problems)
+
+
+def test_rewriting_a_row_and_its_hash_breaks_the_next_link(session_factory, five_events):
+    with session_factory.begin() as s:
+        s.execute(update(AuditEvent).where(AuditEvent.seq == 2).values(hash="f" * 64))
+    with session_factory() as s:
+        problems = " ".join(verify_chain(session=s).problems)
+        assert "event 2 was altered" in problems and "event 3 does not follow" in problems
+
+
+@pytest.mark.parametrize("seq", [1, 3, 5])
+def test_deleting_any_row_is_detected(session_factory, five_events, seq):
+    with session_factory.begin() as s:
+        s.execute(delete(AuditEvent).where(AuditEvent.seq == seq))
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert not report.ok, f"deleting event {seq} went unnoticed"
+
+
+def test_appending_continues_the_chain_across_transactions(session_factory, five_events, now):
+    with session_factory.begin() as s:
+        record_event(session=s, actor=PRACTITIONER, action="later", at=now + timedelta(days=1))
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert report.ok and report.checked == 6
