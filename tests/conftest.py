@@ -130,3 +130,11 @@ def review_process(session_factory: sessionmaker[Session], now: datetime) -> str
         register_version(session=s, key="review", name="Review a concern", files=review_files(),
                          author="pat.owner", change_note="first version", now=now)
     return "review"
+
+
+@pytest.fixture
+def sqlite_session_factory(migrated_sqlite_file: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """The embedded database only: for behaviour that does not depend on the backend."""
+    engine = _sqlite_engine(migrated_sqlite_file, tmp_path)
+    yield make_session_factory(engine)
+    engine.dispose()

@@ -51,7 +51,7 @@ def _sync_open_tasks(*, session: Session, case: Case, instance: Instance, now: d
         role = role_for_lane(task.lane)
         row = HumanTask(
             id=task.task_id,
-            case_id=case.id,
+            case=case,
             element_id=task.element_id,
             name=task.name,
             lane=task.lane,

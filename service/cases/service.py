@@ -65,19 +65,20 @@ def start_case(
         instance_state="",
         serializer_version="",
     )
-    session.add(case)
     initial = {**(data or {}), "direction": direction, "urgency": urgency, "started_by": actor.username}
-    record_event(session=session, actor=actor, action="case_started", at=now, case_id=case.id,
-                 summary={"direction": direction, "urgency": urgency, "process_version": version.number})
     try:
         instance = Instance.start(compiled_process(version), initial, now=now)
     except Incident as incident:
         case.instance_state = "{}"
         mark_incident(case=case, incident=incident, now=now)
-        record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
-                     summary={"element": incident.element_id, "message": incident.message})
+        session.add(case)
+        _record_incident(session=session, case=case, incident=incident, now=now)
     else:
+        # Fill the row before adding it, so a new case is one INSERT and starts at version 1.
         save_instance(session=session, case=case, instance=instance, now=now)
+        session.add(case)
+    record_event(session=session, actor=actor, action="case_started", at=now, case_id=case.id,
+                 summary={"direction": direction, "urgency": urgency, "process_version": version.number})
     session.flush()
     return case
 
@@ -132,11 +133,15 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
         instance.wake(now=now)
     except Incident as incident:
         mark_incident(case=case, incident=incident, now=now)
-        record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
-                     summary={"element": incident.element_id, "message": incident.message})
+        _record_incident(session=session, case=case, incident=incident, now=now)
         sweep.incidents.append(case.id)
         return
     save_instance(session=session, case=case, instance=instance, now=now)
     record_event(session=session, actor=SYSTEM_ACTOR, action="timer_fired", at=now, case_id=case.id,
                  summary={"timers": due})
     sweep.advanced.append(case.id)
+
+
+def _record_incident(*, session: Session, case: Case, incident: Incident, now: datetime) -> None:
+    record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
+                 summary={"element": incident.element_id, "message": incident.message})

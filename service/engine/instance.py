@@ -49,7 +49,9 @@ class Instance:
         self.workflow = workflow
 
     @classmethod
-    def start(cls, compiled: CompiledProcess, data: Mapping[str, Any], *, now: datetime | None = None) -> Instance:
+    def start(
+        cls, compiled: CompiledProcess, data: Mapping[str, Any], *, now: datetime | None = None
+    ) -> Instance:
         """Create an instance with initial data and run it to its first wait state."""
         workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs, script_engine=_SCRIPT_ENGINE)
         workflow.task_tree.data.update(data)

@@ -142,6 +142,16 @@ def input_entry_expression(entry: str, input_expression: str) -> str:
     return input_expression + entry
 
 
+def _glued(input_expression: str, entry: str, expression: str) -> bool:
+    """True when the engine would run the input and the entry together (`age` + `in [1]`)."""
+    joined = expression == input_expression + entry
+    return joined and _is_word_char(input_expression[-1:]) and _is_word_char(entry[:1])
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def _text(element: etree._Element, ns: str) -> str | None:
     node = element.find(f"{{{ns}}}text")
     return None if node is None else node.text
@@ -155,7 +165,7 @@ def _lint_table(table: etree._Element, ns: str, problems: list[LintProblem]) -> 
         found = [LintProblem(column.get("id", ""), m) for m in check(text, "eval")] if text else []
         problems.extend(found)
         # a broken or missing input is reported once, not again on every rule
-        inputs.append(text.strip() if text and text.strip() and not found else _STAND_IN_INPUT)
+        inputs.append(text if text and text.strip() and not found else _STAND_IN_INPUT)
     for rule in table.findall(f"{{{ns}}}rule"):
         rule_id = rule.get("id", "")
         for index, entry in enumerate(rule.findall(f"{{{ns}}}inputEntry")):
@@ -167,6 +177,10 @@ def _lint_table(table: etree._Element, ns: str, problems: list[LintProblem]) -> 
             else:
                 column_input = inputs[index] if index < len(inputs) else _STAND_IN_INPUT
                 expression = input_entry_expression(text, column_input)
+                if _glued(column_input, text, expression):
+                    message = f"entry {text.strip()!r} would be read as {expression!r}; use '?' for the input"
+                    problems.append(LintProblem(rule_id, message))
+                    continue
             problems.extend(LintProblem(rule_id, m) for m in check(expression, "eval"))
         for entry in rule.findall(f"{{{ns}}}outputEntry"):
             text = _text(entry, ns)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from RestrictedPython.compile import compile_restricted
 
+from service.engine import sandbox_guards as guards
 from service.engine import sandbox_policy as policy
 
 MAX_SOURCE_CHARS = 20_000
@@ -72,11 +73,11 @@ _SAFE_BUILTINS: dict[str, Any] = {
     "set": set,
     "sorted": sorted,
     "str": str,
-    "sum": policy.guarded_sum,
+    "sum": guards.guarded_sum,
     "tuple": tuple,
     "zip": zip,
     "isinstance": isinstance,
-    "range": policy.guarded_range,
+    "range": guards.guarded_range,
     "datetime": datetime,
     "date": date,
     "timedelta": timedelta,
@@ -139,10 +140,11 @@ class _Exhausted(BaseException):
 
 
 class _Budget:
-    __slots__ = ("deadline", "depth", "limits", "steps")
+    __slots__ = ("deadline", "depth", "max_seconds", "max_steps", "steps")
 
     def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+        self.max_steps = limits.max_steps
+        self.max_seconds = limits.max_seconds
         self.steps = 0
         self.depth = 0
         self.deadline = time.monotonic() + limits.max_seconds
@@ -151,32 +153,28 @@ class _Budget:
         if event == "return":
             self.depth -= 1
             return self.trace
+        if event != "line" and event != "call":
+            return self.trace
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise _Exhausted(f"expression took more than {self.max_steps} steps")
+        if time.monotonic() > self.deadline:
+            raise _Exhausted(f"expression ran for more than {self.max_seconds} seconds")
         if event == "call":
             if frame.f_globals is _TRUSTED_GLOBALS:
-                # the guards are ours: count the call, but not their lines
-                self._tick()
+                # the guards are ours: their call counts, their lines need no watching
                 return None
             self.depth += 1
             if self.depth > MAX_CALL_DEPTH:
                 raise _Exhausted(f"calls nested more than {MAX_CALL_DEPTH} deep")
-        elif event != "line":
-            return self.trace
-        self._tick()
         return self.trace
-
-    def _tick(self) -> None:
-        self.steps += 1
-        if self.steps > self.limits.max_steps:
-            raise _Exhausted(f"expression took more than {self.limits.max_steps} steps")
-        if time.monotonic() > self.deadline:
-            raise _Exhausted(f"expression ran for more than {self.limits.max_seconds} seconds")
 
 
 _TRUSTED_GLOBALS = vars(policy)
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, policy.GuardRefused | _Exhausted):
+    if isinstance(exc, guards.GuardRefused | _Exhausted):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
@@ -185,7 +183,7 @@ def _run(code: CodeType, scope: dict[str, Any], limits: Limits) -> Any:
     budget = _Budget(limits)
     previous = sys.gettrace()
     try:
-        with policy.metered():
+        with guards.metered():
             sys.settrace(budget.trace)
             try:
                 # a code object compiled under the policy, with guarded globals
@@ -211,7 +209,7 @@ def _scope(data: dict[str, Any], helpers: Mapping[str, Any] | None, read_only: b
     builtins.update(_data(helpers or {}))
     scope: dict[str, Any] = {"__builtins__": builtins}
     scope.update(data)
-    scope.update(policy.EVAL_GUARDS if read_only else policy.EXEC_GUARDS)
+    scope.update(guards.EVAL_GUARDS if read_only else guards.EXEC_GUARDS)
     return scope
 
 

@@ -14,7 +14,9 @@ from . import sandbox
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
     """Evaluates conditions, timers and DMN entries, and runs scripts, only inside the sandbox."""
 
-    def __init__(self, helpers: Mapping[str, Any] | None = None, limits: sandbox.Limits | None = None) -> None:
+    def __init__(
+        self, helpers: Mapping[str, Any] | None = None, limits: sandbox.Limits | None = None
+    ) -> None:
         super().__init__({})
         self.helpers = dict(helpers or {})
         self.limits = limits or sandbox.Limits()

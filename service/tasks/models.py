@@ -6,8 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.cases.models import Case
 from service.db import Base, UTCDateTime
 
 
@@ -40,3 +41,6 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    # Declared so the unit of work writes a new case before the tasks that point at it.
+    case: Mapped[Case] = relationship(lazy="raise")

@@ -1,0 +1,208 @@
+"""Engine benchmark: raw SpiffWorkflow vs. the domain services on SQLite and PostgreSQL.
+
+    python -m bench.engine [--quick]
+
+Prints progress to stderr and one JSON object as the last line of stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from service.actors import Actor
+from service.cases.service import start_case
+from service.db import make_engine, make_session_factory
+from service.migrate import upgrade
+from service.processes.service import register_version
+from service.tasks.models import HumanTask, TaskStatus
+from service.tasks.service import complete_task
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ACTOR = Actor("bench.practitioner", frozenset({"practitioner"}), team="bench")
+# The benchmarked path: raise a concern, not unsure, record the decision (two user tasks).
+PATH_ANSWERS = [{"concern": "Seen at the school gate", "unsure": False},
+                {"outcome": "share_in_part", "reasons": "Minimum needed for early help"}]
+POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def process_files(name: str) -> dict[str, str]:
+    files = {f"{name}.bpmn": (DATA / f"{name}.bpmn").read_text()}
+    for form in sorted((DATA / "forms").glob("*.json")):
+        files[f"forms/{form.name}"] = form.read_text()
+    return files
+
+
+def raw_cases_per_second(cases: int) -> float:
+    """Plain SpiffWorkflow in memory, with the full JSON round trip per user task it needs to persist."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser.add_bpmn_file(str(DATA / "review_case.bpmn"))
+    spec, subprocesses = parser.get_spec("review_case"), parser.get_subprocess_specs("review_case")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    started = time.perf_counter()
+    for _ in range(cases):
+        workflow = BpmnWorkflow(spec, subprocesses)
+        workflow.task_tree.data.update(urgency="routine")
+        workflow.do_engine_steps()
+        state = serializer.serialize_json(workflow)
+        for answers in PATH_ANSWERS:
+            workflow = serializer.deserialize_json(state)
+            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data.update(answers)
+            task.run()
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+            state = serializer.serialize_json(workflow)
+        assert workflow.completed
+    return cases / (time.perf_counter() - started)
+
+
+def _open_task(factory: sessionmaker[Session], case_id: str) -> str:
+    with factory() as session:
+        return session.scalars(select(HumanTask.id).where(
+            HumanTask.case_id == case_id, HumanTask.state == TaskStatus.OPEN)).one()
+
+
+def _register(factory: sessionmaker[Session], key: str, name: str) -> None:
+    with factory.begin() as session:
+        register_version(session=session, key=key, name=name, files=process_files(name), author="bench",
+                         change_note="benchmark", now=NOW)
+
+
+def _start(factory: sessionmaker[Session], key: str) -> str:
+    with factory.begin() as session:
+        return start_case(session=session, process_key=key, actor=ACTOR, direction="outbound_concern",
+                          urgency="routine", summary="Benchmark case", now=NOW).id
+
+
+def _complete(factory: sessionmaker[Session], task_id: str, answers: dict[str, object]) -> None:
+    with factory.begin() as session:
+        complete_task(session=session, task_id=task_id, actor=ACTOR, data=answers, now=NOW)
+
+
+def service_cases_per_second(factory: sessionmaker[Session], cases: int) -> float:
+    """The same path through start_case and complete_task, one transaction per step, as the web app runs it."""
+    _register(factory, "review", "review_case")
+    started = time.perf_counter()
+    for _ in range(cases):
+        case_id = _start(factory, "review")
+        for answers in PATH_ANSWERS:
+            _complete(factory, _open_task(factory, case_id), answers)
+    return cases / (time.perf_counter() - started)
+
+
+def step_cost_ratio(factory: sessionmaker[Session], cases: int, steps: int) -> tuple[float, float, float]:
+    """Median time to complete the 2nd and the ``steps``-th task of a looping case."""
+    _register(factory, "loop", "loop_case")
+    second, last = [], []
+    for _ in range(cases):
+        case_id = _start(factory, "loop")
+        for step in range(1, steps + 1):
+            task_id = _open_task(factory, case_id)
+            began = time.perf_counter()
+            _complete(factory, task_id, {"more": step < steps, "note": f"pass {step}"})
+            spent = time.perf_counter() - began
+            if step == 2:
+                second.append(spent)
+            elif step == steps:
+                last.append(spent)
+    s2, sn = statistics.median(second), statistics.median(last)
+    return sn / s2, s2, sn
+
+
+def sqlite_factory(directory: str) -> tuple[Engine, sessionmaker[Session]]:
+    url = f"sqlite:///{directory}/bench.db"
+    upgrade(url)
+    engine = make_engine(url)
+    return engine, make_session_factory(engine)
+
+
+def postgres_factory() -> tuple[Engine, sessionmaker[Session], Callable[[], None]] | None:
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+    admin = make_engine(admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        log(f"PostgreSQL unavailable ({exc}); skipping the PostgreSQL figures")
+        return None
+    name = f"sg_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    engine = make_engine(url)
+
+    def drop() -> None:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return engine, make_session_factory(engine), drop
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer cases; finishes in well under 30 s")
+    args = parser.parse_args(argv)
+    cases = 30 if args.quick else 300
+    loop_cases, loop_steps = (3, 200) if args.quick else (7, 200)
+
+    log(f"raw SpiffWorkflow: {cases} cases")
+    raw = raw_cases_per_second(cases)
+    with tempfile.TemporaryDirectory() as directory:
+        log(f"services on SQLite: {cases} cases")
+        engine, factory = sqlite_factory(directory)
+        sqlite_rate = service_cases_per_second(factory, cases)
+        engine.dispose()
+    result: dict[str, object] = {"raw_cases_per_s": round(raw, 1), "service_sqlite_cases_per_s": round(sqlite_rate, 1)}
+
+    pg = postgres_factory()
+    if pg is None:
+        result.update(service_postgres_cases_per_s=None, ratio_postgres_vs_raw=None)
+    else:
+        engine, factory, drop = pg
+        try:
+            log(f"services on PostgreSQL: {cases} cases")
+            pg_rate = service_cases_per_second(factory, cases)
+            log(f"looping case on PostgreSQL: {loop_cases} cases x {loop_steps} steps")
+            ratio, s2, sn = step_cost_ratio(factory, loop_cases, loop_steps)
+        finally:
+            drop()
+        result.update(
+            service_postgres_cases_per_s=round(pg_rate, 1),
+            ratio_postgres_vs_raw=round(pg_rate / raw, 3),
+            step_cost_ratio_200_vs_2=round(ratio, 3),
+            step_2_ms=round(s2 * 1000, 2),
+            step_200_ms=round(sn * 1000, 2),
+        )
+    result.update(quick=args.quick, cases=cases, loop_cases=loop_cases, loop_steps=loop_steps)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
