@@ -19,8 +19,7 @@ class Config:
     """Settings; ``Config.from_env()`` reads them from the environment, tests build one directly."""
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'safeguarding.db'}"
-    secret_key: str = "dev-only-secret-change-me"
-    audit_key: str = "dev-only-audit-key-change-me"
+    secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - embedded default; README says to set it
     redis_url: str = ""
     workflows_dir: Path = PROJECT_ROOT / "workflows"
     max_diagram_bytes: int = 2 * 1024 * 1024
@@ -35,7 +34,6 @@ class Config:
         return cls(
             database_url=_env("DATABASE_URL", defaults.database_url),
             secret_key=_env("SECRET_KEY", defaults.secret_key),
-            audit_key=_env("AUDIT_KEY", defaults.audit_key),
             redis_url=_env("REDIS_URL", defaults.redis_url),
             workflows_dir=Path(_env("WORKFLOWS_DIR", str(defaults.workflows_dir))),
             max_diagram_bytes=int(_env("MAX_DIAGRAM_BYTES", str(defaults.max_diagram_bytes))),

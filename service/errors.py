@@ -30,7 +30,9 @@ class InvalidInput(DomainError):
 
     status = 422
 
-    def __init__(self, message: str, *, field: str | None = None, problems: list[dict[str, str | None]] | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, problems: list[dict[str, str | None]] | None = None
+    ) -> None:
         self.field = field
         self.problems = problems or []
         super().__init__(message)

@@ -49,4 +49,4 @@ class Case(Base):
 
     # Optimistic concurrency: every UPDATE checks and bumps `version`, so a writer holding a stale
     # copy fails instead of overwriting someone else's step.
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once

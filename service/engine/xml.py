@@ -42,7 +42,8 @@ def parse_xml(content: bytes | str, *, name: str, max_bytes: int = DEFAULT_MAX_B
         # The parser's own message names the line and column; it never echoes external content
         # because nothing external is ever loaded.
         raise DiagramRejected([Problem(f"not well-formed XML: {exc.msg}", file=name)]) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    docinfo = root.getroottree().docinfo
+    # lxml-stubs omit DocInfo.doctype; it is the DOCTYPE line, empty when there is none.
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
         raise DiagramRejected([Problem("DOCTYPE and entity declarations are not allowed", file=name)])
     return root

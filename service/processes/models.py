@@ -43,7 +43,7 @@ class ProcessVersion(Base):
 
     definition: Mapped[ProcessDefinition] = relationship(back_populates="versions")
     files: Mapped[list[ProcessFile]] = relationship(
-        back_populates="version", order_by="ProcessFile.name", lazy="selectin"
+        back_populates="version", order_by="ProcessFile.name"
     )
 
     def file_map(self) -> dict[str, str]:

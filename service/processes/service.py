@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -139,17 +138,23 @@ def compiled_process(version: ProcessVersion) -> CompiledProcess:
     return SPEC_CACHE.get(version.content_hash, version.file_map)
 
 
-@functools.lru_cache(maxsize=512)
-def _parsed_form(digest: str, name: str, text: str) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+# Versions are immutable, so a form parsed once per content hash stays right; the files are
+# only read from the database on a miss.
+_FORM_CACHE: dict[tuple[str, str], dict[str, Any]] = {}
+_FORM_CACHE_LIMIT = 1024
 
 
 def form_schema(version: ProcessVersion, form: str | None) -> dict[str, Any] | None:
     """The JSON Schema of a user task's form, or None when the task has no form."""
     if form is None:
         return None
-    text = version.file_map().get(FORMS_PREFIX + form)
-    if text is None:
-        raise NotFound(f"form '{form}' is missing from process version {version.number}")
-    return _parsed_form(version.content_hash, form, text)
+    key = (version.content_hash, form)
+    schema = _FORM_CACHE.get(key)
+    if schema is None:
+        text = version.file_map().get(FORMS_PREFIX + form)
+        if text is None:
+            raise NotFound(f"form '{form}' is missing from process version {version.number}")
+        if len(_FORM_CACHE) >= _FORM_CACHE_LIMIT:
+            _FORM_CACHE.clear()
+        schema = _FORM_CACHE[key] = json.loads(text)
+    return schema

@@ -122,12 +122,11 @@ def complete_task(
     """Complete an open task with validated data, run the process on, and project the result."""
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
     _check_may_work(task, actor)
-    case = get_case(session=session, case_id=task.case_id)
-    answers = validate_form_data(form_schema(case.process_version, task.form), data)
-
     # Lock the case, then look again: whoever held the lock before us may have completed it.
     case = get_case(session=session, case_id=task.case_id, for_update=True)
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    _check_may_work(task, actor)
+    answers = validate_form_data(form_schema(case.process_version, task.form), data)
     if case.status != CaseStatus.ACTIVE:
         raise Conflict(f"the case is {case.status}; no task in it can be completed now")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,7 @@ def test_an_untouched_chain_verifies(session_factory, five_events):
         assert report.ok and report.checked == 5
         events = s.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [e.seq for e in events] == [1, 2, 3, 4, 5]
-        assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
 
 
 @pytest.mark.parametrize("seq", [1, 3, 5])
