@@ -86,12 +86,6 @@ class Instance:
     def completed(self) -> bool:
         return bool(self.workflow.completed)
 
-    @property
-    def data(self) -> dict[str, Any]:
-        """The data of the most recently completed task (what the process knows so far)."""
-        last = self.workflow.last_task
-        return dict(last.data) if last is not None else dict(self.workflow.task_tree.data)
-
     def ready_tasks(self) -> list[ReadyTask]:
         """Human tasks that can be completed now."""
         found = []

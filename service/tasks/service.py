@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.actors import SYSTEM_ACTOR, Actor
+from service.actors import SYSTEM_ACTOR, Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
 from service.cases.service import get_case, load_instance
@@ -44,9 +44,12 @@ def list_open_tasks(
     return list(session.scalars(query))
 
 
-def _open_task_for(*, session: Session, task_id: str, actor: Actor) -> HumanTask:
+def _open_task_for(*, session: Session, task_id: str, actor: Actor, assigning: bool = False) -> HumanTask:
     task = get_task(session=session, task_id=task_id)
-    if not actor.has_role(task.role) and task.assignee != actor.username:
+    allowed = task.assignee == actor.username or may_work(actor, task.role)
+    if assigning:
+        allowed = actor.has_role("manager") or actor.has_role("dsl")
+    if not allowed:
         raise Forbidden(f"this task is for the {task.role} role")
     if task.state != TaskStatus.OPEN:
         by = f" by {task.completed_by}" if task.completed_by else ""
@@ -82,7 +85,7 @@ def assign_task(*, session: Session, task_id: str, actor: Actor, assignee: str, 
     """A manager or DSL gives a task to a named person."""
     if not (actor.has_role("manager") or actor.has_role("dsl")):
         raise Forbidden("only a manager or the DSL can assign tasks")
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    task = _open_task_for(session=session, task_id=task_id, actor=actor, assigning=True)
     if not assignee.strip():
         raise InvalidInput("name the person to assign the task to", field="assignee")
     before = task.assignee
@@ -100,7 +103,7 @@ def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str,
         raise InvalidInput("the form data must be a JSON object", field="")
     if schema is None:
         return dict(data)
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         problems = [{"field": _field_of(e), "message": e.message} for e in errors]
         first = errors[0]
