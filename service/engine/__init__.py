@@ -4,7 +4,7 @@ Everything else speaks of processes, cases and tasks; this package parses diagra
 sandboxes their expressions, runs instances and reports their timers.
 """
 
-from .clock import engine_time, utcnow
+from .clock import engine_time
 from .errors import DiagramRejected, EngineError, Incident, Problem, TaskNotReady, UnknownTask
 from .instance import SERIALIZER_VERSION, Instance, ReadyTask
 from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
@@ -26,5 +26,4 @@ __all__ = [
     "compile_process",
     "content_hash",
     "engine_time",
-    "utcnow",
 ]

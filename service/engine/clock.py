@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
 
@@ -29,11 +29,6 @@ class _EngineDatetime(datetime):
 
 
 _timer_module.datetime = _EngineDatetime
-
-
-def utcnow() -> datetime:
-    """The current instant, timezone-aware (UTC)."""
-    return datetime.now(UTC)
 
 
 @contextmanager

@@ -41,7 +41,6 @@ class CompiledProcess:
     spec: Any
     subprocess_specs: dict[str, Any]
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
-    roots: dict[str, etree._Element] = field(default_factory=dict)
 
 
 def content_hash(files: Mapping[str, str | bytes]) -> str:
@@ -129,7 +128,6 @@ def compile_process(
         spec=spec,
         subprocess_specs=subprocess_specs,
         user_tasks=_user_tasks(spec),
-        roots=roots,
     )
 
 

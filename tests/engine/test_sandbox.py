@@ -102,9 +102,8 @@ def test_shell_command_is_not_run(tmp_path: Any) -> None:
     assert not marker.exists()
 
 
-def test_import_loads_no_module() -> None:
-    if "colorsys" in sys.modules:
-        pytest.skip("colorsys already imported by something else")
+def test_import_loads_no_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
     for source, mode in [("import colorsys", "exec"), ("__import__('colorsys')", "eval")]:
         with pytest.raises(ExpressionRejected):
             _force(source, mode)
