@@ -14,8 +14,8 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,8 +24,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
@@ -33,6 +33,7 @@ from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
 from service.processes.service import register_version
+from service.scratch_db import ServerUnavailable, scratch_database
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import complete_task
 
@@ -165,29 +166,15 @@ def sqlite_factory(directory: str) -> tuple[Engine, sessionmaker[Session]]:
     return engine, make_session_factory(engine)
 
 
-def postgres_factory() -> tuple[Engine, sessionmaker[Session], Callable[[], None]] | None:
-    admin_url = make_url(POSTGRES_ADMIN_URL)
-    admin = make_engine(admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+def _postgres(stack: ExitStack) -> sessionmaker[Session] | None:
     try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        log(f"PostgreSQL unavailable ({exc}); skipping the PostgreSQL figures")
+        url = stack.enter_context(scratch_database(POSTGRES_ADMIN_URL, prefix="sg_bench"))
+    except ServerUnavailable as exc:
+        log(f"{exc}; skipping the PostgreSQL figures")
         return None
-    name = f"sg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
     engine = make_engine(url)
-
-    def drop() -> None:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return engine, make_session_factory(engine), drop
+    stack.callback(engine.dispose)
+    return make_session_factory(engine)
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:
@@ -198,12 +185,12 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     loop_cases, loop_steps = (1, 200) if args.quick else (5, 200)
 
     result: dict[str, object] = {}
-    with tempfile.TemporaryDirectory() as directory:
+    with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
         sqlite_engine, sqlite = sqlite_factory(directory)
         runners = {"raw": raw_runner(), "sqlite": service_runner(sqlite)}
-        pg = postgres_factory()
+        pg = _postgres(stack)
         if pg is not None:
-            runners["postgres"] = service_runner(pg[1])
+            runners["postgres"] = service_runner(pg)
         try:
             log(f"{rounds} rounds of {cases} cases each: raw SpiffWorkflow, services on SQLite / PostgreSQL")
             rates = interleaved_rates(runners, cases, rounds)
@@ -217,14 +204,12 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 result.update(service_postgres_cases_per_s=round(rates["postgres"], 1),
                               ratio_postgres_vs_raw=round(rates["postgres"] / rates["raw"], 3))
                 log(f"looping case on PostgreSQL: {loop_cases} cases x {loop_steps} steps")
-                ratio, s2, sn = step_cost_ratio(pg[1], loop_cases, loop_steps)
+                ratio, s2, sn = step_cost_ratio(pg, loop_cases, loop_steps)
                 result.update(step_cost_backend="postgresql")
             result.update(step_cost_ratio_200_vs_2=round(ratio, 3), step_2_ms=round(s2 * 1000, 2),
                           step_200_ms=round(sn * 1000, 2))
         finally:
             sqlite_engine.dispose()
-            if pg is not None:
-                pg[2]()
     result.update(quick=args.quick, cases_per_round=cases, rounds=rounds, loop_cases=loop_cases,
                   loop_steps=loop_steps)
     return result

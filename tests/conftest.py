@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
+from service.scratch_db import ServerUnavailable, scratch_database
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 PRACTITIONER = Actor("tess.teacher", frozenset({"practitioner"}), team="north")
 MANAGER = Actor("mo.manager", frozenset({"manager"}), team="north")
@@ -44,29 +43,16 @@ def _truncate_all(engine: Engine) -> None:
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
-    admin_url = make_url(POSTGRES_ADMIN_URL)
-    admin = make_engine(admin_url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except Exception as exc:
-        admin.dispose()
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required under CI and is unreachable at {admin_url}: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {admin_url}")
-    name = f"sg_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    engine = make_engine(url, pool_size=10)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with scratch_database(POSTGRES_ADMIN_URL, prefix="sg_test") as url:
+            engine = make_engine(url, pool_size=10)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+    except ServerUnavailable as exc:
+        pytest.fail(f"{exc}. The integration tests need PostgreSQL: start it, point TEST_DATABASE_URL at "
+                    "one, or deselect them with -m 'not postgres'.")
 
 
 @pytest.fixture(scope="session")
