@@ -1,4 +1,4 @@
-"""Command line: `python -m service migrate | load-workflows | serve`."""
+"""Command line: `python -m service migrate | revision MESSAGE | serve`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
+    revision = commands.add_parser("revision", help="generate a migration from the models' changes")
+    revision.add_argument("message")
     serve = commands.add_parser("serve", help="serve the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -23,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
 
         upgrade(config.database_url)
         print(f"database ready: {config.database_url}")
+        return 0
+    if args.command == "revision":
+        from alembic import command
+
+        from service.migrate import alembic_config
+
+        command.revision(alembic_config(config.database_url), message=args.message, autogenerate=True)
         return 0
     if args.command == "serve":
         from service.app import create_app
