@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -129,18 +131,19 @@ class Instance:
 
     def next_timer_at(self) -> datetime | None:
         """The earliest instant at which a waiting timer falls due."""
-        times = [parse_event_time(e.value) for e in self.workflow.waiting_events() if "Timer" in e.event_type]
-        known = [t for t in times if t is not None]
-        return min(known) if known else None
+        return min((due for _, due in self._waiting_timers()), default=None)
 
     def due_timer_elements(self, now: datetime) -> list[str]:
         """Element ids of the waiting timers that are due at ``now``."""
-        due = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            at = _timer_due(task)
-            if at is not None and at <= now:
-                due.append(task.task_spec.bpmn_id)
-        return due
+        return [task.task_spec.bpmn_id for task, due in self._waiting_timers() if due <= now]
+
+    def _waiting_timers(self) -> Iterator[tuple[Any, datetime]]:
+        # The engine's waiting events are exactly its WAITING catch tasks; the timers among them
+        # carry their due instant, computed when the engine reached them.
+        for task in self.workflow.event_manager.tasks.values():
+            due = _timer_due(task)
+            if due is not None:
+                yield task, due
 
     def _advance(self, now: datetime | None, *, element_hint: str | None) -> None:
         try:
@@ -160,16 +163,14 @@ class Instance:
     def _due_at(self, task: Any) -> datetime | None:
         # A task's deadline is the earliest timer on its boundary: those timers are its SLA.
         parent = task.parent
-        if parent is None or "BoundaryEventSplit" not in type(parent.task_spec).__name__:
+        if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
             return None
-        times = [_timer_due(s) for s in parent.children if s is not task and s.state == TaskState.WAITING]
-        known = [t for t in times if t is not None]
-        return min(known) if known else None
+        times = (_timer_due(s) for s in parent.children if s is not task and s.state == TaskState.WAITING)
+        return min((t for t in times if t is not None), default=None)
 
 
 def _timer_due(task: Any) -> datetime | None:
-    definition = getattr(task.task_spec, "event_definition", None)
-    if definition is None or "Timer" not in type(definition).__name__:
+    if not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
         return None
     return parse_event_time(task._get_internal_data("event_value"))
 
