@@ -45,7 +45,7 @@ MUTATORS = frozenset({
     "setdefault", "add", "discard", "difference_update", "intersection_update",
     "symmetric_difference_update",
 })
-_REFUSED_NODES: dict[type[ast.AST], str] = {
+REFUSED_NODES: dict[type[ast.AST], str] = {
     ast.Import: "import statements", ast.ImportFrom: "import statements",
     ast.While: "while loops", ast.AsyncFor: "async loops",
     ast.FunctionDef: "function definitions", ast.AsyncFunctionDef: "function definitions",
@@ -58,7 +58,7 @@ _REFUSED_NODES: dict[type[ast.AST], str] = {
 }
 # fmt: on
 
-_SEQUENCES = (str, bytes, list, tuple)
+SEQUENCES = (str, bytes, list, tuple)
 
 
 class GuardRefused(Exception):
@@ -97,8 +97,8 @@ def _check_mul(a: Any, b: Any) -> None:
         if a.bit_length() + b.bit_length() > MAX_INT_BITS:
             _refuse("multiplication would produce a number that is too large")
         return
-    seq, times = (a, b) if isinstance(a, _SEQUENCES) else (b, a)
-    if isinstance(seq, _SEQUENCES) and isinstance(times, int):
+    seq, times = (a, b) if isinstance(a, SEQUENCES) else (b, a)
+    if isinstance(seq, SEQUENCES) and isinstance(times, int):
         _charge(len(seq) * times, MAX_SEQUENCE_LEN, "repetition")
 
 
@@ -117,7 +117,7 @@ def _check_lshift(a: Any, b: Any) -> None:
 
 
 def _check_add(a: Any, b: Any) -> None:
-    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
+    if isinstance(a, SEQUENCES) and isinstance(b, SEQUENCES):
         _charge(len(a) + len(b), MAX_TEXT_LEN, "concatenation")
 
 
@@ -178,7 +178,7 @@ def guarded_range(*args: int) -> range:
 
 def guarded_sum(items: Iterable[Any], start: Any = 0) -> Any:
     # summing sequences is quadratic and runs entirely in C
-    if isinstance(start, _SEQUENCES):
+    if isinstance(start, SEQUENCES):
         _refuse("sum() only adds numbers, dates and durations")
     return sum(items, start)
 
@@ -242,7 +242,7 @@ def make_getattr(read_only: bool) -> Callable[[Any, str], Any]:
             _refuse(f'"{name}" would change task data; only a script task may do that')
         value = _safer_getattr(obj, name)
         if name in _SIZE_CHECKED:
-            if isinstance(obj, type) and issubclass(obj, _SEQUENCES):
+            if isinstance(obj, type) and issubclass(obj, SEQUENCES):
                 _refuse(f'call "{name}" on a value, not on its type')
             if isinstance(obj, str | bytes | list):
                 return _SIZE_CHECKED[name](obj, value)
@@ -289,7 +289,7 @@ def guarded_apply(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 # Operators the policy turns into guard calls: the name in compiled code and the guard.
-_BINOP_GUARDS: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
+BINOP_GUARDS: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Mult: ("_guarded_mul_", guarded_mul),
     ast.Pow: ("_guarded_pow_", guarded_pow),
     ast.LShift: ("_guarded_lshift_", guarded_lshift),
@@ -297,8 +297,8 @@ _BINOP_GUARDS: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Any]]] =
     ast.Mod: ("_guarded_mod_", guarded_mod),
 }
 # Operators worked out at compile time when both operands are literals.
-_FOLDABLE: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    **{op: guard for op, (_, guard) in _BINOP_GUARDS.items() if op is not ast.Mod},
+FOLDABLE: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    **{op: guard for op, (_, guard) in BINOP_GUARDS.items() if op is not ast.Mod},
     ast.Sub: operator.sub,
 }
 
@@ -315,7 +315,7 @@ def _guards(read_only: bool) -> Mapping[str, Any]:
             "_inplacevar_": guarded_inplacevar,
             "_apply_": guarded_apply,
             "_guarded_text_": guarded_text,
-            **dict(_BINOP_GUARDS.values()),
+            **dict(BINOP_GUARDS.values()),
         }
     )
 

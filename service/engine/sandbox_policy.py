@@ -14,13 +14,13 @@ from typing import Any
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
 from .sandbox_guards import (
-    _BINOP_GUARDS,
-    _FOLDABLE,
-    _REFUSED_NODES,
-    _SEQUENCES,
+    BINOP_GUARDS,
     BLOCKED_ATTRIBUTES,
     BLOCKED_NAMES,
+    FOLDABLE,
     MAX_WIDTH_DIGITS,
+    REFUSED_NODES,
+    SEQUENCES,
     GuardRefused,
     guarded_range,
 )
@@ -49,7 +49,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
         self._folded: dict[int, tuple[ast.AST, Any]] = {}
 
     def visit(self, node: ast.AST) -> Any:
-        refused = _REFUSED_NODES.get(type(node))
+        refused = REFUSED_NODES.get(type(node))
         if refused is not None:
             self.error(node, f"{refused} are not allowed in diagram expressions")
             return node
@@ -75,7 +75,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         self._fold(node)
         node = self.node_contents_visit(node)
-        guard = _BINOP_GUARDS.get(type(node.op))
+        guard = BINOP_GUARDS.get(type(node.op))
         if guard is None:
             return node
         return _call(guard[0], [node.left, node.right], node)
@@ -111,7 +111,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
         if key not in self._folded:
             value = self._fold_uncached(node)
             # keep compiling cheap: long literals are left to the run-time guards
-            if isinstance(value, _SEQUENCES) and len(value) > _MAX_FOLDED_LEN:
+            if isinstance(value, SEQUENCES) and len(value) > _MAX_FOLDED_LEN:
                 value = _UNKNOWN
             # holding the node keeps its id from being reused by a node made later
             self._folded[key] = (node, value)
@@ -131,12 +131,12 @@ class SandboxPolicy(RestrictingNodeTransformer):
             if isinstance(operand, int | float):
                 return -operand if isinstance(node.op, ast.USub) else operand
             return _UNKNOWN
-        if isinstance(node, ast.BinOp) and type(node.op) in _FOLDABLE:
+        if isinstance(node, ast.BinOp) and type(node.op) in FOLDABLE:
             left, right = self._fold(node.left), self._fold(node.right)
             if left is _UNKNOWN or right is _UNKNOWN:
                 return _UNKNOWN
             try:
-                return _FOLDABLE[type(node.op)](left, right)
+                return FOLDABLE[type(node.op)](left, right)
             except GuardRefused as exc:
                 self.error(node, str(exc))
             except Exception:  # noqa: S110 - not foldable; the run decides
