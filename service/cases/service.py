@@ -72,7 +72,7 @@ def start_case(
         case.instance_state = "{}"
         mark_incident(case=case, incident=incident, now=now)
         session.add(case)
-        _record_incident(session=session, case=case, incident=incident, now=now)
+        record_incident(session=session, case=case, incident=incident, now=now)
     else:
         # Fill the row before adding it, so a new case is one INSERT and starts at version 1.
         save_instance(session=session, case=case, instance=instance, now=now)
@@ -133,7 +133,7 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
         instance.wake(now=now)
     except Incident as incident:
         mark_incident(case=case, incident=incident, now=now)
-        _record_incident(session=session, case=case, incident=incident, now=now)
+        record_incident(session=session, case=case, incident=incident, now=now)
         sweep.incidents.append(case.id)
         return
     save_instance(session=session, case=case, instance=instance, now=now)
@@ -142,6 +142,9 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
     sweep.advanced.append(case.id)
 
 
-def _record_incident(*, session: Session, case: Case, incident: Incident, now: datetime) -> None:
+def record_incident(
+    *, session: Session, case: Case, incident: Incident, now: datetime, task_id: str | None = None
+) -> None:
+    """Put a case's incident on the audit trail: where the process stopped and why."""
     record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
-                 summary={"element": incident.element_id, "message": incident.message})
+                 task_id=task_id, summary={"element": incident.element_id, "message": incident.message})

@@ -11,10 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.actors import SYSTEM_ACTOR, Actor, may_work
+from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
-from service.cases.service import get_case, load_instance
+from service.cases.service import get_case, load_instance, record_incident
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes.service import form_schema
@@ -123,10 +123,9 @@ def complete_task(
     *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime
 ) -> Case:
     """Complete an open task with validated data, run the process on, and project the result."""
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
-    _check_may_work(task, actor)
-    # Lock the case, then look again: whoever held the lock before us may have completed it.
-    case = get_case(session=session, case_id=task.case_id, for_update=True)
+    case_id = get_task(session=session, task_id=task_id).case_id
+    # Lock the case, then read the task: whoever held the lock before us may have completed it.
+    case = get_case(session=session, case_id=case_id, for_update=True)
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
     _check_may_work(task, actor)
     answers = validate_form_data(form_schema(case.process_version, task.form), data)
@@ -144,8 +143,7 @@ def complete_task(
         return case
     _close(task, actor, now)
     save_instance(session=session, case=case, instance=instance, now=now)
-    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=case.id,
-                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
+    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
     _flush(session)
     return case
 
@@ -178,11 +176,16 @@ def _keep_answers_then_stop(
         _close(task, actor, now)
         case.instance_state = instance.dump()
     mark_incident(case=case, incident=incident, now=now)
-    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=case.id,
-                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
-    record_event(session=session, actor=SYSTEM_ACTOR, action="incident", at=now, case_id=case.id,
-                 task_id=task.id, summary={"element": incident.element_id, "message": incident.message})
+    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
+    record_incident(session=session, case=case, incident=incident, now=now, task_id=task.id)
     _flush(session)
+
+
+def _record_completion(
+    *, session: Session, task: HumanTask, actor: Actor, answers: dict[str, Any], now: datetime
+) -> None:
+    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=task.case_id,
+                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
 
 
 def _flush(session: Session) -> None:
