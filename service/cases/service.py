@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from service.actors import SYSTEM_ACTOR, Actor
 from service.db import is_postgres
-from service.engine import Incident, Instance
-from service.errors import InvalidInput, NotFound
+from service.engine import Incident, Instance, NotWaiting
+from service.errors import Conflict, InvalidInput, NotFound
 from service.processes.service import compiled_process, latest_version
 from service.records.audit import record_event
 
@@ -140,6 +140,30 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
     record_event(session=session, actor=SYSTEM_ACTOR, action="timer_fired", at=now, case_id=case.id,
                  summary={"timers": due})
     sweep.advanced.append(case.id)
+
+
+def deliver_message(
+    *, session: Session, case_id: str, name: str, payload: Mapping[str, Any], actor: Actor, now: datetime
+) -> Case:
+    """Hand a message from outside (e.g. a recipient confirming receipt) to the case waiting for it."""
+    case = get_case(session=session, case_id=case_id, for_update=True)
+    if case.status != CaseStatus.ACTIVE:
+        raise Conflict(f"the case is {case.status}; it is not waiting for anything")
+    instance = load_instance(case)
+    try:
+        instance.receive_message(name, payload, now=now)
+    except NotWaiting as exc:
+        raise Conflict(str(exc)) from None
+    except Incident as incident:
+        mark_incident(case=case, incident=incident, now=now)
+        record_incident(session=session, case=case, incident=incident, now=now)
+        session.flush()
+        return case
+    save_instance(session=session, case=case, instance=instance, now=now)
+    record_event(session=session, actor=actor, action="message_received", at=now, case_id=case.id,
+                 summary={"message": name})
+    session.flush()
+    return case
 
 
 def record_incident(

@@ -5,7 +5,7 @@ sandboxes their expressions, runs instances and reports their timers.
 """
 
 from .clock import engine_time
-from .errors import DiagramRejected, EngineError, Incident, Problem, TaskNotReady, UnknownTask
+from .errors import DiagramRejected, EngineError, Incident, NotWaiting, Problem, TaskNotReady, UnknownTask
 from .instance import SERIALIZER_VERSION, Instance, ReadyTask
 from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
 
@@ -17,6 +17,7 @@ __all__ = [
     "EngineError",
     "Incident",
     "Instance",
+    "NotWaiting",
     "Problem",
     "ReadyTask",
     "SpecCache",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
 
@@ -41,3 +41,9 @@ def engine_time(now: datetime | None) -> Iterator[None]:
         yield
     finally:
         _engine_now.reset(token)
+
+
+def current_time() -> datetime:
+    """The instant the engine is running as of: the fixed ``now`` if one is set, else the real clock."""
+    fixed = _engine_now.get()
+    return fixed if fixed is not None else datetime.now(UTC)

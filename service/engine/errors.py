@@ -58,3 +58,11 @@ class Incident(EngineError):
         self.element_id = element_id
         where = f" at '{element_id}'" if element_id else ""
         super().__init__(f"process stopped{where}: {message}")
+
+
+class NotWaiting(EngineError):
+    """A message arrived that the instance is not waiting for (already received, or not yet due)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the case is not waiting for {name!r}")
+        self.name = name

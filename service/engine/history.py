@@ -43,6 +43,9 @@ def prune_finished_history(workflow: Any) -> int:
     if not live:
         return 0
     new_root = _deepest_common_ancestor(live)
+    if new_root is not None and not new_root.has_state(TaskState.FINISHED_MASK):
+        # A waiting task re-reads its parent's data when it wakes: keep the parent as the root.
+        new_root = new_root.parent
     if new_root is None or new_root is workflow.task_tree:
         return 0
     keep = {t.id for t in new_root}

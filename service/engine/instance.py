@@ -11,14 +11,19 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as _AnyMessage
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from .clock import engine_time
-from .errors import Incident, TaskNotReady, UnknownTask
+from .deadlines import deadline_helpers
+from .errors import Incident, NotWaiting, TaskNotReady, UnknownTask
 from .history import prune_finished_history
 from .sandbox import ExpressionError
 from .script_engine import make_script_engine
@@ -28,7 +33,7 @@ from .timers import parse_event_time
 _REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 SERIALIZER_VERSION: str = _SERIALIZER.VERSION
-_SCRIPT_ENGINE = make_script_engine()
+_SCRIPT_ENGINE = make_script_engine(deadline_helpers())
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Instance:
     ) -> Instance:
         """Create an instance with initial data and run it to its first wait state."""
         workflow = BpmnWorkflow(compiled.spec, compiled.subprocess_specs, script_engine=_SCRIPT_ENGINE)
-        workflow.task_tree.data.update(data)
+        workflow.task_tree.data.update({**compiled.initial_data, **data})
         instance = cls(compiled, workflow)
         instance._advance(now, element_hint=None)
         return instance
@@ -125,6 +130,27 @@ class Instance:
         if advance:
             self._advance(now, element_hint=task.task_spec.bpmn_id)
 
+    def receive_message(self, name: str, payload: Mapping[str, Any], *, now: datetime | None = None) -> None:
+        """Deliver a named message (e.g. a recipient's receipt) to the step waiting for it, then run on."""
+        if name not in self.waiting_messages():
+            raise NotWaiting(name)
+        event = BpmnEvent(MessageEventDefinition(name), payload=dict(payload))
+        try:
+            with engine_time(now):
+                self.workflow.send_event(event)
+        except (ExpressionError, SpiffWorkflowException) as exc:
+            raise _incident(exc, None) from exc
+        self._advance(now, element_hint=None)
+
+    def waiting_messages(self) -> set[str]:
+        """Names of the messages the instance is waiting for now."""
+        return {
+            definition.name
+            for task in self.workflow.event_manager.tasks.values()
+            for definition in _event_definitions(task)
+            if isinstance(definition, _AnyMessage)
+        }
+
     def wake(self, *, now: datetime | None = None) -> None:
         """Let due timers fire and run every engine step that became possible."""
         self._advance(now, element_hint=None)
@@ -169,8 +195,16 @@ class Instance:
         return min((t for t in times if t is not None), default=None)
 
 
+def _event_definitions(task: Any) -> list[Any]:
+    # An event-based gateway waits on several events at once, under one "multiple" definition.
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
 def _timer_due(task: Any) -> datetime | None:
-    if not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+    if not any(isinstance(d, TimerEventDefinition) for d in _event_definitions(task)):
         return None
     return parse_event_time(task._get_internal_data("event_value"))
 

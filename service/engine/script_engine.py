@@ -18,7 +18,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         self, helpers: Mapping[str, Any] | None = None, limits: sandbox.Limits | None = None
     ) -> None:
         super().__init__({})
-        self.helpers = dict(helpers or {})
+        self.helpers = {name: sandbox.trusted_helper(value) if callable(value) else value
+                        for name, value in (helpers or {}).items()}
         self.limits = limits or sandbox.Limits()
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:

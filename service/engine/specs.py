@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -19,7 +21,10 @@ from .lint import lint_bpmn, lint_dmn
 from .xml import DEFAULT_MAX_BYTES, parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 FORM_PROPERTY = "formJsonSchemaFilename"
+POLICY_STEP_PROPERTY = "policyStep"
+INITIAL_PREFIX = "initial."
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class UserTaskInfo:
     name: str
     lane: str | None
     form: str | None
+    policy_step: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ class CompiledProcess:
     spec: Any
     subprocess_specs: dict[str, Any]
     user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    # Starting values of the case facts, declared on the process as ``initial.<name>`` properties.
+    initial_data: dict[str, Any] = field(default_factory=dict)
 
 
 def content_hash(files: Mapping[str, str | bytes]) -> str:
@@ -82,8 +90,56 @@ def _user_tasks(spec: Any) -> dict[str, UserTaskInfo]:
             name=task_spec.bpmn_name or task_spec.bpmn_id,
             lane=task_spec.lane,
             form=properties.get(FORM_PROPERTY),
+            policy_step=properties.get(POLICY_STEP_PROPERTY),
         )
     return tasks
+
+
+def _initial_data(roots: Mapping[str, etree._Element], process_id: str) -> dict[str, Any]:
+    """The ``initial.<name>`` properties of the process, each value a JSON literal."""
+    values: dict[str, Any] = {}
+    problems = []
+    for root in roots.values():
+        for process in root.iter(f"{{{BPMN_NS}}}process"):
+            if process.get("id") != process_id:
+                continue
+            extensions = process.find(f"{{{BPMN_NS}}}extensionElements")
+            if extensions is None:
+                continue
+            for prop in extensions.iter(f"{{{SPIFF_NS}}}property"):
+                name = prop.get("name", "")
+                if not name.startswith(INITIAL_PREFIX):
+                    continue
+                key = name[len(INITIAL_PREFIX):]
+                try:
+                    values[key] = json.loads(prop.get("value", ""))
+                except json.JSONDecodeError:
+                    problems.append(Problem(f"starting value of {key!r} is not a JSON literal", element_id=process_id))
+                if not key.isidentifier():
+                    problems.append(Problem(f"{key!r} is not a valid fact name", element_id=process_id))
+    if problems:
+        raise DiagramRejected(problems)
+    return values
+
+
+def _one_decision_each(root: etree._Element) -> list[etree._Element]:
+    """Split a DMN document holding several decisions into one document per decision.
+
+    SpiffWorkflow's DMN parser reads only documents with a single decision, but a process owner's
+    decision tables belong together in one file (for example all the lawful-basis outputs).
+    """
+    decisions = [child for child in root if etree.QName(child).localname == "decision"]
+    if len(decisions) <= 1:
+        return [root]
+    parts = []
+    for keep in decisions:
+        part = copy.deepcopy(root)
+        for child in list(part):
+            name = etree.QName(child).localname
+            if name == "DMNDI" or (name == "decision" and child.get("id") != keep.get("id")):
+                part.remove(child)
+        parts.append(part)
+    return parts
 
 
 def compile_process(
@@ -106,7 +162,8 @@ def compile_process(
             if name.endswith(".bpmn"):
                 parser.add_bpmn_xml(root, name)
             else:
-                parser.add_dmn_xml(root, name)
+                for part in _one_decision_each(root):
+                    parser.add_dmn_xml(part, name)
         except ValidationException as exc:
             problems.append(_validation_problem(exc, name))
         except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError) as exc:
@@ -128,6 +185,7 @@ def compile_process(
         spec=spec,
         subprocess_specs=subprocess_specs,
         user_tasks=_user_tasks(spec),
+        initial_data=_initial_data(roots, chosen),
     )
 
 

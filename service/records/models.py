@@ -86,6 +86,8 @@ class DisclosureLogEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decision_record.id"))
+    # The task that sent it: each transmission is logged once, however often the decision is revised.
+    task_id: Mapped[str | None] = mapped_column(String(36), unique=True, nullable=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recipient_person: Mapped[str] = mapped_column(String(200))
     recipient_role: Mapped[str] = mapped_column(String(200))

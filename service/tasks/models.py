@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.cases.models import Case
@@ -41,6 +42,10 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # What the person submitted, kept per task: the decision record lists each answer as given.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # The order tasks of one case were completed in (the case's version at that moment).
+    completion_order: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     # Declared so the unit of work writes a new case before the tasks that point at it.
     case: Mapped[Case] = relationship(lazy="raise")

@@ -17,8 +17,9 @@ from service.cases.projection import mark_incident, save_instance
 from service.cases.service import get_case, load_instance, record_incident
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from service.processes.service import form_schema
+from service.processes.service import compiled_process, form_schema
 from service.records.audit import record_event
+from service.records.decisions import write_decision_record
 
 from .models import HumanTask, TaskStatus
 
@@ -103,12 +104,23 @@ def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str,
         raise InvalidInput("the form data must be a JSON object", field="")
     if schema is None:
         return dict(data)
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    data = _with_defaults(schema, data)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         problems = [{"field": _field_of(e), "message": e.message} for e in errors]
         first = errors[0]
         raise InvalidInput(f"{_field_of(first) or 'form'}: {first.message}", field=_field_of(first), problems=problems)
     return dict(data)
+
+
+def _with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    # A question left out takes the default the form shows (e.g. "sharing as a public authority").
+    filled = dict(data)
+    for name, spec in (schema.get("properties") or {}).items():
+        if name not in filled and isinstance(spec, Mapping) and "default" in spec:
+            filled[name] = spec["default"]
+    return filled
 
 
 def _field_of(error: Any) -> str:
@@ -133,6 +145,7 @@ def complete_task(
         raise Conflict(f"the case is {case.status}; no task in it can be completed now")
 
     instance = load_instance(case)
+    facts = {**instance.task_data(task.id), **answers}
     try:
         instance.complete(task.id, answers, now=now)
     except (UnknownTask, TaskNotReady) as exc:
@@ -141,11 +154,18 @@ def complete_task(
         _keep_answers_then_stop(session=session, case=case, task=task, actor=actor, answers=answers,
                                 incident=incident, now=now)
         return case
-    _close(task, actor, now)
+    _close(task, actor, now, answers, order=case.version)
     save_instance(session=session, case=case, instance=instance, now=now)
     _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
+    if _policy_step(case, task) == "record":
+        write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
     _flush(session)
     return case
+
+
+def _policy_step(case: Case, task: HumanTask) -> str | None:
+    info = compiled_process(case.process_version).user_tasks.get(task.element_id)
+    return info.policy_step if info else None
 
 
 def _check_may_work(task: HumanTask, actor: Actor) -> None:
@@ -155,10 +175,12 @@ def _check_may_work(task: HumanTask, actor: Actor) -> None:
         raise Conflict(f"this task is claimed by {task.claimed_by}")
 
 
-def _close(task: HumanTask, actor: Actor, now: datetime) -> None:
+def _close(task: HumanTask, actor: Actor, now: datetime, answers: dict[str, Any], *, order: int) -> None:
     task.state = TaskStatus.COMPLETED
     task.completed_by = actor.username
     task.closed_at = now
+    task.answers = answers
+    task.completion_order = order
 
 
 def _keep_answers_then_stop(
@@ -173,7 +195,7 @@ def _keep_answers_then_stop(
     except Incident:
         pass
     else:
-        _close(task, actor, now)
+        _close(task, actor, now, answers, order=case.version)
         case.instance_state = instance.dump()
     mark_incident(case=case, incident=incident, now=now)
     _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
