@@ -36,6 +36,11 @@ SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 _SCRIPT_ENGINE = make_script_engine(deadline_helpers())
 
 
+def script_engine() -> Any:
+    """The sandboxed script engine every instance runs its expressions with."""
+    return _SCRIPT_ENGINE
+
+
 @dataclass(frozen=True)
 class ReadyTask:
     """A human task waiting for someone, as the service projects it."""

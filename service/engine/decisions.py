@@ -1,0 +1,96 @@
+"""Evaluate a process's decision tables outside a running case: which rules match given facts.
+
+SpiffWorkflow stops at the first matching rule of a UNIQUE table and never reports a second
+match, so a table whose rules overlap silently answers with whichever rule comes first. These
+functions let a test, or a check on a process owner's edit, find every rule that matches a set
+of facts, with the same expression semantics (and the same sandbox) as a running case.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.dmn.specs.model import HitPolicy
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from .errors import EngineError
+from .instance import script_engine
+from .sandbox import ExpressionError
+from .specs import CompiledProcess
+
+
+class DecisionFailed(EngineError):
+    """A decision table could not be evaluated against the given facts (e.g. a fact is missing)."""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    row: int
+    description: str
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    id: str
+    name: str
+    hit_policy: str
+    rules: tuple[RuleInfo, ...]
+
+
+def _tables(compiled: CompiledProcess) -> Iterator[Any]:
+    seen: set[str] = set()
+    for spec in [compiled.spec, *compiled.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            engine = getattr(task_spec, "dmnEngine", None)
+            if engine is not None and engine.decision_table.id not in seen:
+                seen.add(engine.decision_table.id)
+                yield engine.decision_table
+
+
+def decision_tables(compiled: CompiledProcess) -> dict[str, TableInfo]:
+    """Every decision table a process's business rule tasks use, keyed by table id."""
+    return {
+        table.id: TableInfo(
+            id=table.id,
+            name=table.name,
+            hit_policy=table.hit_policy,
+            rules=tuple(RuleInfo(r.id, r.row_number, r.description or "") for r in table.rules),
+        )
+        for table in _tables(compiled)
+    }
+
+
+def _table(compiled: CompiledProcess, table_id: str) -> Any:
+    for table in _tables(compiled):
+        if table.id == table_id:
+            return table
+    raise KeyError(table_id)
+
+
+def _as_task(facts: Mapping[str, Any]) -> Any:
+    # The DMN engine only reads a task's data and its workflow's script engine.
+    return SimpleNamespace(data=dict(facts), workflow=SimpleNamespace(script_engine=script_engine()))
+
+
+def matching_rules(compiled: CompiledProcess, table_id: str, facts: Mapping[str, Any]) -> list[str]:
+    """Ids of every rule of the table that matches the facts, whatever the table's hit policy."""
+    every_match = copy.copy(_table(compiled, table_id))
+    every_match.hit_policy = HitPolicy.COLLECT.value
+    try:
+        return [rule.id for rule in DMNEngine(every_match).decide(_as_task(facts))]
+    except (ExpressionError, SpiffWorkflowException, AttributeError) as exc:
+        raise DecisionFailed(f"{table_id}: {exc}") from exc
+
+
+def evaluate_table(compiled: CompiledProcess, table_id: str, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The outputs the engine would produce for these facts (by the table's own hit policy)."""
+    try:
+        return dict(DMNEngine(_table(compiled, table_id)).result(_as_task(facts)))
+    except (ExpressionError, SpiffWorkflowException, AttributeError) as exc:
+        raise DecisionFailed(f"{table_id}: {exc}") from exc
