@@ -99,7 +99,7 @@ def _executable_process(root: etree._Element) -> etree._Element:
 def flow_graph(root: etree._Element) -> FlowGraph:
     """The main process's flow graph; a sub-process counts as one step."""
     process = _executable_process(root)
-    lanes = {ref.text: lane.get("name") for lane in process.iter(f"{{{BPMN}}}lane")
+    lanes: dict[str, str | None] = {ref.text: lane.get("name") for lane in process.iter(f"{{{BPMN}}}lane")
              for ref in lane.findall(f"{{{BPMN}}}flowNodeRef") if ref.text}
     graph = FlowGraph()
     for element in process:
@@ -107,12 +107,13 @@ def flow_graph(root: etree._Element) -> FlowGraph:
         if kind not in FLOW_NODE_TAGS:
             continue
         props = _properties(element)
+        element_id = element.get("id", "")
         node = FlowNode(
-            id=element.get("id", ""),
+            id=element_id,
             kind=kind,
-            name=element.get("name") or element.get("id", ""),
+            name=element.get("name") or element_id,
             step=props.get("policyStep"),
-            lane=lanes.get(element.get("id")),
+            lane=lanes.get(element_id),
             attached_to=element.get("attachedToRef"),
             interrupting=element.get("cancelActivity", "true").lower() != "false",
             timer=element.find(f"{{{BPMN}}}timerEventDefinition") is not None,
