@@ -73,9 +73,21 @@ def _table(compiled: CompiledProcess, table_id: str) -> Any:
     raise KeyError(table_id)
 
 
-def _as_task(facts: Mapping[str, Any]) -> Any:
-    # The DMN engine only reads a task's data and its workflow's script engine.
-    return SimpleNamespace(data=dict(facts), workflow=SimpleNamespace(script_engine=script_engine()))
+def _as_task(table_id: str, facts: Mapping[str, Any]) -> Any:
+    # The DMN engine reads a task's data and its workflow's script engine; its error reports
+    # name the task's spec.
+    spec = SimpleNamespace(name=table_id, bpmn_id=table_id, bpmn_name=table_id, description="decision table",
+                           _wf_spec=None, _file=None)
+    workflow = SimpleNamespace(script_engine=script_engine(), spec=SimpleNamespace(file=table_id))
+    workflow.top_workflow = workflow
+    return SimpleNamespace(data=dict(facts), workflow=workflow, task_spec=spec)
+
+
+def _failure(table_id: str, exc: Exception) -> DecisionFailed:
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ExpressionError):
+        cause = getattr(cause, "exception", None) or cause.__cause__ or cause.__context__
+    return DecisionFailed(f"{table_id}: {cause if cause is not None else exc}")
 
 
 def matching_rules(compiled: CompiledProcess, table_id: str, facts: Mapping[str, Any]) -> list[str]:
@@ -83,14 +95,17 @@ def matching_rules(compiled: CompiledProcess, table_id: str, facts: Mapping[str,
     every_match = copy.copy(_table(compiled, table_id))
     every_match.hit_policy = HitPolicy.COLLECT.value
     try:
-        return [rule.id for rule in DMNEngine(every_match).decide(_as_task(facts))]
-    except (ExpressionError, SpiffWorkflowException, AttributeError) as exc:
-        raise DecisionFailed(f"{table_id}: {exc}") from exc
+        return [rule.id for rule in DMNEngine(every_match).decide(_as_task(table_id, facts))]
+    except (ExpressionError, SpiffWorkflowException) as exc:
+        raise _failure(table_id, exc) from exc
 
 
 def evaluate_table(compiled: CompiledProcess, table_id: str, facts: Mapping[str, Any]) -> dict[str, Any]:
     """The outputs the engine would produce for these facts (by the table's own hit policy)."""
     try:
-        return dict(DMNEngine(_table(compiled, table_id)).result(_as_task(facts)))
-    except (ExpressionError, SpiffWorkflowException, AttributeError) as exc:
-        raise DecisionFailed(f"{table_id}: {exc}") from exc
+        result = dict(DMNEngine(_table(compiled, table_id)).result(_as_task(table_id, facts)))
+    except (ExpressionError, SpiffWorkflowException) as exc:
+        raise _failure(table_id, exc) from exc
+    if not result:
+        raise DecisionFailed(f"{table_id}: no rule matches these facts")
+    return result

@@ -47,7 +47,7 @@ class Node:
     timer: str | None = None  # timer catch events
     notify: str | None = None  # throw events: who is told
     doc: str = ""
-    label: str = "below"  # events and gateways: where the name goes
+    label: str = "below"  # events and gateways: where the name goes (above / below / left)
 
 
 @dataclass
@@ -60,6 +60,7 @@ class Boundary:
     side: str = "bottom"
     at: float = 0.7  # position along the host's edge, 0..1
     doc: str = ""
+    label_side: str = "right"
 
 
 @dataclass
@@ -172,7 +173,7 @@ def build() -> Diagram:
     n(Node("gw_basis_merge", "exclusive", "", P, 19, 3))
     n(Node("determine_lawful_basis", "subprocess", "Work out the lawful basis", P, 20, 3, step="lawful_basis",
            doc="Step 6: the lawful-basis decision tables (workflows/lawful_basis.dmn)."))
-    n(Node("gw_may_share", "exclusive", "Lawful to share?", P, 21, 3, label="above"))
+    n(Node("gw_may_share", "exclusive", "Lawful to share?", P, 21, 3, label="left"))
     n(Node("explain_not_sharing", "task", "Not sharing: record the reasons and tell the requester", P, 22, 1,
            form="not_sharing.json", step="not_sharing", doc="Step 3 and step 6: do not share; record why; discuss with the requester."))
     # Step 8: proportionality.
@@ -187,7 +188,7 @@ def build() -> Diagram:
     n(Node("receipt_overdue", "catch_timer", "No receipt or feedback in time", P, 26, 4, timer=RECEIPT_SLA))
     n(Node("follow_up_receipt", "task", "Follow up: no receipt or feedback yet", P, 27, 4,
            form="follow_up_receipt.json"))
-    n(Node("gw_followed_up", "exclusive", "Receipt confirmed?", P, 28, 4, label="below"))
+    n(Node("gw_followed_up", "exclusive", "Receipt confirmed?", P, 28, 4, label="left"))
     n(Node("receipt_escalated", "throw", "Missing receipt escalated to the DSL", D, 28, 1, notify="dsl"))
     n(Node("end_receipt_escalated", "end", "Escalation raised", D, 29, 1))
     n(Node("gw_receipt_merge", "exclusive", "", P, 28, 3))
@@ -198,24 +199,25 @@ def build() -> Diagram:
     n(Node("gw_record_merge", "exclusive", "", P, 30, 3))
     n(Node("record_decision", "task", "Record the decision and reasons", P, 31, 3, form="record_decision.json",
            step="record", doc="Step 11: what, with whom, when, how and why, or why not."))
-    n(Node("record_reminder", "throw", "Reminder: record the decision", P, 32, 2, notify="practitioner"))
+    n(Node("record_reminder", "throw", "Reminder: record the decision", P, 32, 2, notify="practitioner",
+           label="above"))
     n(Node("end_record_reminder", "end", "Reminder sent", P, 33, 2))
-    n(Node("gw_review", "exclusive", "Review date set?", P, 32, 3, label="above"))
+    n(Node("gw_review", "exclusive", "Review date set?", P, 32, 3, label="left"))
     n(Node("end_recorded", "end", "Decision recorded", P, 33, 3))
     n(Node("review_due", "catch_timer", "Review date reached", P, 33, 5, timer="at_start_of(review_date)"))
     n(Node("review_decision", "task", "Review the decision", P, 34, 5, form="review_decision.json", step="review",
            doc="Not-shared and subject-not-told decisions come back on their review date."))
-    n(Node("gw_review_outcome", "exclusive", "Outcome of the review?", P, 35, 5, label="below"))
+    n(Node("gw_review_outcome", "exclusive", "Outcome of the review?", P, 35, 5, label="left"))
 
     b(Boundary("manager_overdue", "Advice overdue", "manager_advice", MANAGER_SLA, interrupting=True,
-               doc="Same day: 2 working hours; otherwise 1 working day. Then the DSL decides."))
+               label_side="left", doc="Same day: 2 working hours; otherwise 1 working day. Then the DSL decides."))
     b(Boundary("dsl_overdue", "DSL overdue", "dsl_advice", DSL_SLA, interrupting=False))
     b(Boundary("follow_up_overdue", "Follow-up overdue", "follow_up_receipt", "in_working_days(1)",
                interrupting=False))
     b(Boundary("record_overdue", "Record overdue", "record_decision", RECORD_SLA, interrupting=False,
                side="top", doc="Emergencies: recorded within the same working day."))
 
-    ch_follow, ch_tell, ch_reconsider = 7.2, 7.45, 7.7  # channels in row units, below the emergency row
+    ch_follow, ch_tell, ch_reconsider = 5.75, 6.1, 6.45  # channels in row units, below the emergency row
     f(Flow("f_concern", "start_concern", "describe_concern"))
     f(Flow("f_request", "start_request", "log_request"))
     f(Flow("f_concern_described", "describe_concern", "gw_first_merge"))
@@ -364,6 +366,10 @@ def node_label(node: Node) -> tuple[float, float, float, float] | None:
     if node.kind in ("task", "subprocess") or not node.name:
         return None
     x, y, w, h = bounds(node)
+    if node.label == "left":
+        # above the incoming line, between the previous shape and this one
+        lw, lh = label_text_size(node.name, 70)
+        return x - lw - 3, y + h / 2 - lh - 8, lw, lh
     lw, lh = label_text_size(node.name, 96)
     lx = x + w / 2 - lw / 2
     ly = y - lh - 6 if node.label == "above" else y + h + 6
@@ -585,7 +591,8 @@ def render(d: Diagram) -> str:
     for bnd in d.boundaries:
         x, y, w, h = shapes[bnd.id]
         lw, lh = label_text_size(bnd.name, 80)
-        label = (x + w + 4, y + h - 4, lw, lh) if bnd.side == "bottom" else (x + w + 4, y - lh + 4, lw, lh)
+        lx = x + w + 4 if bnd.label_side == "right" else x - lw - 4
+        label = (lx, y + h - 4, lw, lh) if bnd.side == "bottom" else (lx, y - lh + 4, lw, lh)
         di.append(f'<bpmndi:BPMNShape id="{bnd.id}_di" bpmnElement="{bnd.id}">{bounds_xml((x, y, w, h))}'
                   f"<bpmndi:BPMNLabel>{bounds_xml(label)}</bpmndi:BPMNLabel></bpmndi:BPMNShape>")
     for flow in d.flows:

@@ -14,7 +14,7 @@ NOTHING_SHARED = "Not applicable: nothing is shared"
 A6_CONSENT = "Article 6(1)(a) consent"
 A6_LEGAL = "Article 6(1)(c) legal obligation"
 A6_PUBLIC_TASK = "Article 6(1)(e) public task (DPA 2018 s.8)"
-A6_RLI_EMERGENCY = "Article 6(1)(ea) recognised legitimate interest: Annex 1 para 3 (emergencies)"
+A6_VITAL = "Article 6(1)(d) vital interests"
 A6_RLI_SAFEGUARDING = ("Article 6(1)(ea) recognised legitimate interest: Annex 1 para 6 "
                        "(safeguarding a vulnerable individual)")
 A6_LEGITIMATE_INTERESTS = "Article 6(1)(f) legitimate interests"
@@ -43,6 +43,8 @@ CL_NONE_REFUSED = ("None: consent was refused or withdrawn and there is no risk 
 CL_NONE_CONFIDENTIAL = "None: confidential information needs consent, a legal requirement or an overriding public interest"
 
 SAFEGUARDING_PURPOSES = '("s17", "s47", "early_help", "mash")'
+# A law or court order requires sharing; once commenced, so does the s.16LA duty for safeguarding purposes.
+REQUIRED_BY_LAW = f"legal_obligation or (duty_to_share_in_force and purpose in {SAFEGUARDING_PURPOSES})"
 
 T, F, ANY = "True", "False", "-"
 
@@ -83,7 +85,7 @@ TABLES = [
     ),
     Table(
         "article6_basis", "Article 6 lawful basis", "Choose the Article 6 basis",
-        [("May share?", "may_share"), ("Required by law or a court order?", "legal_obligation"),
+        [("May share?", "may_share"), ("Required by law (including s.16LA once in force)?", REQUIRED_BY_LAW),
          ("Sharing as a public authority?", "public_authority"), ("Child in immediate danger?", "immediate_danger"),
          ("Consent given?", 'consent_result == "given"'), ("Child or adult at risk?", "subject_at_risk")],
         [("article6_basis", "Article 6 basis")],
@@ -91,9 +93,10 @@ TABLES = [
             ([F, ANY, ANY, ANY, ANY, ANY], [NOTHING_SHARED], ""),
             ([T, T, ANY, ANY, ANY, ANY], [A6_LEGAL], ""),
             ([T, F, T, ANY, ANY, ANY], [A6_PUBLIC_TASK], "Public bodies use public task, even with consent"),
-            ([T, F, F, T, ANY, ANY], [A6_RLI_EMERGENCY], "Not a public body: an emergency"),
             ([T, F, F, F, T, ANY], [A6_CONSENT], "Not a public body: consent given"),
+            ([T, F, F, T, ANY, T], [A6_RLI_SAFEGUARDING], "Not a public body: a child or adult at risk, in danger"),
             ([T, F, F, F, F, T], [A6_RLI_SAFEGUARDING], "Not a public body: safeguarding"),
+            ([T, F, F, T, ANY, F], [A6_VITAL], "Not a public body: someone else's life in danger"),
             ([T, F, F, F, F, F], [A6_LEGITIMATE_INTERESTS], "Not a public body"),
         ],
     ),
@@ -131,7 +134,7 @@ TABLES = [
     Table(
         "exemption", "Exemption (never a lawful basis)", "Check for an exemption",
         [("May share?", "may_share"), ("Police investigation?", 'purpose == "police_investigation"'),
-         ("Required by law or a court order?", "legal_obligation")],
+         ("Required by law (including s.16LA once in force)?", REQUIRED_BY_LAW)],
         [("exemption", "Exemption")],
         [
             ([F, ANY, ANY], [NO_EXEMPTION], ""),
