@@ -28,7 +28,7 @@ LANES = [("Practitioner", 7), ("Manager", 1), ("DSL", 2)]
 
 SIZES = {
     "start": (36, 36), "end": (36, 36), "throw": (36, 36), "catch_message": (36, 36),
-    "catch_timer": (36, 36), "task": (100, 80), "subprocess": (100, 80), "exclusive": (50, 50),
+    "catch_timer": (36, 36), "task": (116, 80), "subprocess": (116, 80), "exclusive": (50, 50),
     "event_gateway": (50, 50),
 }
 
@@ -134,7 +134,7 @@ def build() -> Diagram:
     n(Node("gw_first_merge", "exclusive", "", P, 2, 3))
     # Step 1: emergency.
     n(Node("gw_emergency", "exclusive", "Is a child in immediate danger?", P, 3, 3, label="above"))
-    n(Node("share_at_once", "task", "Share at once with the police or children's social care", P, 4, 5,
+    n(Node("share_at_once", "task", "Share at once with police or social care", P, 4, 5,
            form="share_in_emergency.json", step="emergency_share",
            doc="Step 1: share at once, no prior sign-off; the record is completed afterwards."))
     # Step 2: verify the requester.
@@ -148,7 +148,7 @@ def build() -> Diagram:
            form="legitimate_purpose.json", doc="Step 3 and leaflet section 3."))
     n(Node("gw_purpose", "exclusive", "Clear legitimate purpose?", P, 9, 3, label="below"))
     # Steps 4 and 5: identifiability and kind of data.
-    n(Node("check_information", "task", "Does it identify anyone, and what kind of information is it?", P, 10, 3,
+    n(Node("check_information", "task", "Does it identify anyone? What kind of information?", P, 10, 3,
            form="identify_information.json", doc="Steps 4 and 5."))
     n(Node("gw_identifies", "exclusive", "Does it identify anyone?", P, 11, 3, label="below"))
     n(Node("anonymous_consultation", "task", "Record the anonymous consultation", P, 12, 2,
@@ -162,7 +162,7 @@ def build() -> Diagram:
            form="without_consent.json"))
     n(Node("gw_consent_merge", "exclusive", "", P, 15, 3))
     # Step 7: consult when in doubt, time-limited and escalating.
-    n(Node("gw_in_doubt", "exclusive", "In doubt?", P, 16, 3, label="above"))
+    n(Node("gw_in_doubt", "exclusive", "In doubt?", P, 16, 3, label="left"))
     n(Node("manager_advice", "task", "Advise and decide", M, 17, 0, form="advise_and_decide.json", step="consultation",
            doc="Step 7: the manager advises; the case cannot be closed by an unsure practitioner alone."))
     n(Node("dsl_advice", "task", "Advise and decide (escalated)", D, 18, 0, form="advise_and_decide.json",
@@ -174,7 +174,7 @@ def build() -> Diagram:
     n(Node("determine_lawful_basis", "subprocess", "Work out the lawful basis", P, 20, 3, step="lawful_basis",
            doc="Step 6: the lawful-basis decision tables (workflows/lawful_basis.dmn)."))
     n(Node("gw_may_share", "exclusive", "Lawful to share?", P, 21, 3, label="left"))
-    n(Node("explain_not_sharing", "task", "Not sharing: record the reasons and tell the requester", P, 22, 1,
+    n(Node("explain_not_sharing", "task", "Not sharing: record why and tell the requester", P, 22, 1,
            form="not_sharing.json", step="not_sharing", doc="Step 3 and step 6: do not share; record why; discuss with the requester."))
     # Step 8: proportionality.
     n(Node("choose_what_to_share", "task", "Decide how much to share", P, 22, 3, form="proportionality.json",
@@ -306,7 +306,7 @@ def build() -> Diagram:
              "current or historical) and timely.", 19.7, "choose_what_to_share", width=280),
         Note("note_section_4", "4. Decide how much to share; give the right information to the right person, "
              "securely; tell the person unless that increases the risk of harm.", 25.5, "tell_subject",
-             width=400),
+             width=280),
         Note("note_section_5", "5. Record what was shared, with whom and why, or why not: every decision and "
              "its reasons.", 29.6, "record_decision", width=300),
         Note("note_section_7", "7. Further guidance: DfE, Information sharing advice for safeguarding "
@@ -368,7 +368,7 @@ def node_label(node: Node) -> tuple[float, float, float, float] | None:
     x, y, w, h = bounds(node)
     if node.label == "left":
         # above the incoming line, between the previous shape and this one
-        lw, lh = label_text_size(node.name, 70)
+        lw, lh = label_text_size(node.name, 62)
         return x - lw - 3, y + h / 2 - lh - 8, lw, lh
     lw, lh = label_text_size(node.name, 96)
     lx = x + w / 2 - lw / 2
@@ -604,13 +604,14 @@ def render(d: Diagram) -> str:
                   "</bpmndi:BPMNEdge>")
     for note in d.notes:
         lw, lh = label_text_size(note.text, note.width - 10)
-        box = (X0 + note.col * COL - note.width / 2, TOPS[P] + 12, note.width, lh + 14)
+        tx, ty, tw, _ = shapes[note.attach]
+        # the note hangs above the element it explains, linked by a straight dotted line
+        box = (tx + tw / 2 - 24, TOPS[P] + 12, note.width, lh + 14)
         di.append(f'<bpmndi:BPMNShape id="{note.id}_di" bpmnElement="{note.id}">{bounds_xml(box)}'
                   "</bpmndi:BPMNShape>")
-        tx, ty, tw, _ = shapes[note.attach]
         di.append(f'<bpmndi:BPMNEdge id="{note.id}_link_di" bpmnElement="{note.id}_link">'
-                  f'<di:waypoint x="{fmt(box[0] + 20)}" y="{fmt(box[1] + box[3])}" />'
-                  f'<di:waypoint x="{fmt(box[0] + 20)}" y="{fmt(box[1] + box[3] + 16)}" />'
+                  f'<di:waypoint x="{fmt(tx + tw / 2)}" y="{fmt(box[1] + box[3])}" />'
+                  f'<di:waypoint x="{fmt(tx + tw / 2)}" y="{fmt(ty)}" />'
                   "</bpmndi:BPMNEdge>")
 
     return (
