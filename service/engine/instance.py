@@ -166,7 +166,7 @@ class Instance:
 
     def due_timer_elements(self, now: datetime) -> list[str]:
         """Element ids of the waiting timers that are due at ``now``."""
-        return [task.task_spec.bpmn_id for task, due in self._waiting_timers() if due <= now]
+        return [_timer_element(task) for task, due in self._waiting_timers() if due <= now]
 
     def _waiting_timers(self) -> Iterator[tuple[Any, datetime]]:
         # The engine's waiting events are exactly its WAITING catch tasks; the timers among them
@@ -206,6 +206,17 @@ def _event_definitions(task: Any) -> list[Any]:
     if isinstance(definition, MultipleEventDefinition):
         return list(definition.event_definitions)
     return [definition] if definition is not None else []
+
+
+def _timer_element(task: Any) -> str:
+    # An event-based gateway waits on its timer on behalf of the timer event that follows it:
+    # the gateway holds its followers' definitions in the order of its outgoing flows.
+    definition = task.task_spec.event_definition
+    if isinstance(definition, MultipleEventDefinition):
+        for index, inner in enumerate(definition.event_definitions):
+            if isinstance(inner, TimerEventDefinition) and index < len(task.task_spec.outputs):
+                return str(task.task_spec.outputs[index].bpmn_id)
+    return str(task.task_spec.bpmn_id)
 
 
 def _timer_due(task: Any) -> datetime | None:

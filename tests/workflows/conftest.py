@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from service.actors import SYSTEM_ACTOR, Actor
 from service.cases import service as cases
 from service.cases.models import Case
 from service.processes.service import read_process_files, register_version
+from service.records.audit import case_events
 from service.records.models import DecisionRecord, DisclosureLogEntry
 from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
@@ -88,6 +90,12 @@ class CaseDriver:
                 _ = row.answers, row.advice
             s.expunge_all()
             return list(rows)
+
+    def fired_timers(self) -> list[str]:
+        """Element ids of the timers that fired, in order, from the case's audit trail."""
+        with self.sessions() as s:
+            events = case_events(session=s, case_id=self.case_id)
+            return [t for e in events if e.action == "timer_fired" for t in json.loads(e.summary)["timers"]]
 
     def disclosures(self) -> list[DisclosureLogEntry]:
         with self.sessions() as s:

@@ -262,6 +262,7 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
     assert case.task("dsl_advice").due_at == datetime.fromisoformat("2026-11-25T12:00:30+00:00")
     case.fire_timers(datetime.fromisoformat("2026-11-25T12:01:00+00:00"))
     assert case.open_elements() == {"dsl_advice"}, "the DSL's own escalation does not take the task away"
+    assert case.fired_timers() == ["manager_overdue", "dsl_overdue"]
 
     case.complete("dsl_advice", DSL, {
         "advice": "Self-harm with a wish for secrecy: refer to children's services and CAMHS today",

@@ -1,0 +1,330 @@
+"""The working calendar: 09:00-17:00 UK time, weekdays, minus England and Wales bank holidays.
+
+Every expectation below is worked out by hand from a real 2026 calendar:
+- Wednesday 25 November 2026 is an ordinary working day (GMT, so UK time == UTC);
+- Christmas Day 2026 is a Friday, Boxing Day a Saturday, so Monday 28 December is the substitute bank holiday;
+- Good Friday is 3 April 2026 and Easter Monday 6 April 2026;
+- British Summer Time runs from Sunday 29 March to Sunday 25 October 2026 (UK time == UTC + 1).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from service.workcalendar import DEFAULT_CALENDAR, UK_TIME, WorkingCalendar
+
+CAL = WorkingCalendar()
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --- the defaults --------------------------------------------------------------------------------
+
+
+def test_the_default_calendar_is_nine_to_five_uk_time() -> None:
+    assert DEFAULT_CALENDAR.day_start == time(9, 0)
+    assert DEFAULT_CALENDAR.day_end == time(17, 0)
+    assert DEFAULT_CALENDAR.zone == UK_TIME
+    assert str(UK_TIME) == "Europe/London"
+    assert DEFAULT_CALENDAR.extra_closures == frozenset()
+    assert DEFAULT_CALENDAR.hours_per_day == 8
+
+
+def test_hours_per_day_counts_minutes() -> None:
+    assert WorkingCalendar(day_start=time(9, 30), day_end=time(17, 0)).hours_per_day == 7.5
+    assert WorkingCalendar(day_start=time(8, 0), day_end=time(8, 45)).hours_per_day == 0.75
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(time(17, 0), time(9, 0)), (time(9, 0), time(9, 0)), (time(12, 30), time(12, 0))],
+)
+def test_working_hours_must_end_after_they_start(start: time, end: time) -> None:
+    with pytest.raises(ValueError, match="end after they start"):
+        WorkingCalendar(day_start=start, day_end=end)
+
+
+# --- is_working_day ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 11, 25), True),  # Wednesday
+        (date(2026, 11, 27), True),  # Friday
+        (date(2026, 11, 28), False),  # Saturday
+        (date(2026, 11, 29), False),  # Sunday
+        (date(2026, 12, 24), True),  # Christmas Eve is not a bank holiday
+        (date(2026, 12, 25), False),  # Christmas Day (Friday)
+        (date(2026, 12, 28), False),  # Boxing Day observed (Monday)
+        (date(2026, 12, 29), True),
+        (date(2027, 1, 1), False),  # New Year's Day (Friday)
+        (date(2026, 4, 3), False),  # Good Friday
+        (date(2026, 4, 6), False),  # Easter Monday
+        (date(2026, 5, 4), False),  # Early May bank holiday
+        (date(2026, 5, 25), False),  # Spring bank holiday
+        (date(2026, 8, 31), False),  # Summer bank holiday (England, not Scotland's 3 August)
+        (date(2026, 8, 3), True),
+        (date(2026, 3, 17), True),  # St Patrick's Day is a holiday in Northern Ireland only
+        (date(2026, 11, 30), True),  # St Andrew's Day is a holiday in Scotland only
+    ],
+)
+def test_is_working_day(day: date, working: bool) -> None:
+    assert CAL.is_working_day(day) is working
+
+
+def test_extra_closures_are_not_working_days() -> None:
+    closed = WorkingCalendar(extra_closures=frozenset({date(2026, 11, 26)}))
+    assert not closed.is_working_day(date(2026, 11, 26))
+    assert closed.is_working_day(date(2026, 11, 25))
+    assert CAL.is_working_day(date(2026, 11, 26))  # the default calendar is unaffected
+
+
+# --- add_working_hours ---------------------------------------------------------------------------
+
+
+def test_hours_within_one_working_day() -> None:
+    assert CAL.add_working_hours(utc(2026, 11, 25, 10, 0), 2) == utc(2026, 11, 25, 12, 0)
+    assert CAL.add_working_hours(utc(2026, 11, 25, 10, 0), 0.5) == utc(2026, 11, 25, 10, 30)
+    assert CAL.add_working_hours(utc(2026, 11, 25, 10, 0), 0) == utc(2026, 11, 25, 10, 0)
+
+
+def test_hours_ending_exactly_at_close_end_at_close_the_same_day() -> None:
+    # 15:00 + 2h lands on 17:00 exactly: ``current + remaining <= close`` keeps it on the same day.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 15, 0), 2) == utc(2026, 11, 25, 17, 0)
+
+
+def test_hours_past_close_carry_over_to_the_next_morning() -> None:
+    # Wednesday 15:00 + 3h: 2h on Wednesday, 1h from Thursday 09:00.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 15, 0), 3) == utc(2026, 11, 26, 10, 0)
+    # A whole day's worth from the opening lands on close; a minute more spills into the next day.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 9, 0), 8) == utc(2026, 11, 25, 17, 0)
+    assert CAL.add_working_hours(utc(2026, 11, 25, 9, 0), 8 + 1 / 60) == utc(2026, 11, 26, 9, 1)
+
+
+def test_friday_afternoon_rolls_over_the_weekend() -> None:
+    # Friday 27 November 16:00 + 2h: 1h on Friday, 1h from Monday 30 November 09:00.
+    assert CAL.add_working_hours(utc(2026, 11, 27, 16, 0), 2) == utc(2026, 11, 30, 10, 0)
+
+
+def test_hours_span_several_days() -> None:
+    # Wednesday 13:00 + 20h: 4h Wed, 8h Thu, 8h Fri -> Friday 17:00.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 13, 0), 20) == utc(2026, 11, 27, 17, 0)
+    # ... + 21h: on to Monday 10:00.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 13, 0), 21) == utc(2026, 11, 30, 10, 0)
+
+
+def test_a_start_out_of_hours_counts_from_the_next_opening() -> None:
+    # Saturday 03:00 + 1h counts from Monday 09:00.
+    assert CAL.add_working_hours(utc(2026, 11, 28, 3, 0), 1) == utc(2026, 11, 30, 10, 0)
+    # Before opening on a working day: from 09:00 the same day.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 6, 0), 1) == utc(2026, 11, 25, 10, 0)
+    # After close: from 09:00 the next working day.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 20, 0), 1) == utc(2026, 11, 26, 10, 0)
+    # Exactly at close is out of hours.
+    assert CAL.add_working_hours(utc(2026, 11, 25, 17, 0), 1) == utc(2026, 11, 26, 10, 0)
+    # Zero hours out of hours is the next opening.
+    assert CAL.add_working_hours(utc(2026, 11, 28, 3, 0), 0) == utc(2026, 11, 30, 9, 0)
+
+
+def test_hours_skip_bank_holidays() -> None:
+    # Thursday 2 April 2026, 16:00 BST (15:00 UTC) + 2h: 1h Thursday, then Good Friday, the weekend and
+    # Easter Monday are skipped: Tuesday 7 April 09:00 BST + 1h = 10:00 BST = 09:00 UTC.
+    assert CAL.add_working_hours(utc(2026, 4, 2, 15, 0), 2) == utc(2026, 4, 7, 9, 0)
+
+
+def test_british_summer_time_opens_at_eight_utc() -> None:
+    # Wednesday 15 July 2026: 09:00 BST is 08:00 UTC and 17:00 BST is 16:00 UTC.
+    assert CAL.add_working_hours(utc(2026, 7, 15, 7, 0), 1) == utc(2026, 7, 15, 9, 0)
+    assert CAL.add_working_hours(utc(2026, 7, 15, 14, 0), 2) == utc(2026, 7, 15, 16, 0)
+    assert CAL.add_working_hours(utc(2026, 7, 15, 15, 0), 2) == utc(2026, 7, 16, 9, 0)
+    # 16:30 UTC is 17:30 BST: already closed.
+    assert CAL.add_working_hours(utc(2026, 7, 15, 16, 30), 1) == utc(2026, 7, 16, 9, 0)
+
+
+def test_hours_across_the_change_to_summer_time() -> None:
+    # Friday 27 March 2026 16:00 GMT + 2h: 1h Friday, then Monday 30 March 09:00 BST (08:00 UTC) + 1h.
+    assert CAL.add_working_hours(utc(2026, 3, 27, 16, 0), 2) == utc(2026, 3, 30, 9, 0)
+
+
+def test_hours_across_the_change_back_to_winter_time() -> None:
+    # Friday 23 October 2026 16:00 BST (15:00 UTC) + 2h: 1h Friday, then Monday 26 October 09:00 GMT + 1h.
+    assert CAL.add_working_hours(utc(2026, 10, 23, 15, 0), 2) == utc(2026, 10, 26, 10, 0)
+
+
+def test_extra_closures_are_skipped() -> None:
+    closed = WorkingCalendar(extra_closures=frozenset({date(2026, 11, 26)}))
+    # Wednesday 15:00 + 3h: 2h Wednesday, Thursday closed, 1h Friday.
+    assert closed.add_working_hours(utc(2026, 11, 25, 15, 0), 3) == utc(2026, 11, 27, 10, 0)
+
+
+def test_custom_hours() -> None:
+    short = WorkingCalendar(day_start=time(10, 0), day_end=time(12, 0))
+    assert short.add_working_hours(utc(2026, 11, 25, 11, 0), 3) == utc(2026, 11, 26, 12, 0)
+    assert short.add_working_days(utc(2026, 11, 25, 11, 0), 1) == utc(2026, 11, 26, 11, 0)
+
+
+@pytest.mark.parametrize("hours", [-1, -0.001])
+def test_negative_hours_are_refused(hours: float) -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        CAL.add_working_hours(utc(2026, 11, 25, 10, 0), hours)
+
+
+# --- add_working_days ----------------------------------------------------------------------------
+
+
+def test_one_working_day_is_the_same_time_next_working_day() -> None:
+    # Wednesday 15:00 + 1 working day is Thursday 15:00.
+    assert CAL.add_working_days(utc(2026, 11, 25, 15, 0), 1) == utc(2026, 11, 26, 15, 0)
+    # Friday 10:00 + 1 is Monday 10:00.
+    assert CAL.add_working_days(utc(2026, 11, 27, 10, 0), 1) == utc(2026, 11, 30, 10, 0)
+    # Wednesday + 5 is the next Wednesday.
+    assert CAL.add_working_days(utc(2026, 11, 25, 11, 0), 5) == utc(2026, 12, 2, 11, 0)
+    assert CAL.add_working_days(utc(2026, 11, 25, 11, 0), 0) == utc(2026, 11, 25, 11, 0)
+
+
+def test_a_working_day_over_christmas() -> None:
+    # Thursday 24 December 16:00 + 1 working day: 1h on the 24th, then the 25th (Friday), the weekend and
+    # Monday 28th (Boxing Day observed) are skipped; 7h on Tuesday 29th -> 16:00.
+    assert CAL.add_working_days(utc(2026, 12, 24, 16, 0), 1) == utc(2026, 12, 29, 16, 0)
+    # 29th, 30th, 31st, then New Year's Day (Friday 1 January 2027) and the weekend are skipped.
+    assert CAL.add_working_days(utc(2026, 12, 24, 16, 0), 3) == utc(2026, 12, 31, 16, 0)
+    assert CAL.add_working_days(utc(2026, 12, 24, 16, 0), 4) == utc(2027, 1, 4, 16, 0)
+
+
+def test_working_days_out_of_hours_count_from_the_next_opening() -> None:
+    # Saturday 03:00 + 1 working day = Monday 09:00 + 8h = Monday 17:00.
+    assert CAL.add_working_days(utc(2026, 11, 28, 3, 0), 1) == utc(2026, 11, 30, 17, 0)
+
+
+def test_working_days_in_summer_time() -> None:
+    # Wednesday 15 July 10:00 UTC (11:00 BST) + 1 is Thursday 11:00 BST = 10:00 UTC.
+    assert CAL.add_working_days(utc(2026, 7, 15, 10, 0), 1) == utc(2026, 7, 16, 10, 0)
+
+
+def test_negative_days_are_refused() -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        CAL.add_working_days(utc(2026, 11, 25, 10, 0), -1)
+
+
+# --- end_of_working_day --------------------------------------------------------------------------
+
+
+def test_end_of_working_day_during_hours_is_today_at_close() -> None:
+    assert CAL.end_of_working_day(utc(2026, 11, 25, 10, 0)) == utc(2026, 11, 25, 17, 0)
+    assert CAL.end_of_working_day(utc(2026, 11, 25, 16, 59)) == utc(2026, 11, 25, 17, 0)
+
+
+def test_end_of_working_day_before_opening_is_today_at_close() -> None:
+    assert CAL.end_of_working_day(utc(2026, 11, 25, 6, 0)) == utc(2026, 11, 25, 17, 0)
+
+
+def test_end_of_working_day_after_hours_is_the_next_working_day() -> None:
+    assert CAL.end_of_working_day(utc(2026, 11, 25, 17, 0)) == utc(2026, 11, 26, 17, 0)
+    assert CAL.end_of_working_day(utc(2026, 11, 25, 22, 0)) == utc(2026, 11, 26, 17, 0)
+    # Friday evening -> Monday.
+    assert CAL.end_of_working_day(utc(2026, 11, 27, 18, 0)) == utc(2026, 11, 30, 17, 0)
+
+
+def test_end_of_working_day_on_a_bank_holiday_is_the_next_working_day() -> None:
+    # Christmas Day at noon -> Tuesday 29 December 17:00.
+    assert CAL.end_of_working_day(utc(2026, 12, 25, 12, 0)) == utc(2026, 12, 29, 17, 0)
+    # Easter Monday -> Tuesday 7 April 17:00 BST = 16:00 UTC.
+    assert CAL.end_of_working_day(utc(2026, 4, 6, 10, 0)) == utc(2026, 4, 7, 16, 0)
+
+
+def test_end_of_working_day_in_summer_time() -> None:
+    assert CAL.end_of_working_day(utc(2026, 7, 15, 12, 0)) == utc(2026, 7, 15, 16, 0)
+    # 16:30 UTC is 17:30 BST: closed, so tomorrow.
+    assert CAL.end_of_working_day(utc(2026, 7, 15, 16, 30)) == utc(2026, 7, 16, 16, 0)
+
+
+def test_late_evening_utc_can_already_be_the_next_uk_day() -> None:
+    # 23:30 UTC on Thursday 16 July is 00:30 BST on Friday 17 July: Friday's close.
+    assert CAL.end_of_working_day(utc(2026, 7, 16, 23, 30)) == utc(2026, 7, 17, 16, 0)
+    # 23:30 UTC on Friday 17 July is 00:30 BST Saturday: Monday's close.
+    assert CAL.end_of_working_day(utc(2026, 7, 17, 23, 30)) == utc(2026, 7, 20, 16, 0)
+
+
+# --- start_of ------------------------------------------------------------------------------------
+
+
+def test_start_of_a_working_day() -> None:
+    assert CAL.start_of(date(2026, 12, 2)) == utc(2026, 12, 2, 9, 0)
+    # In summer time 09:00 BST is 08:00 UTC.
+    assert CAL.start_of(date(2026, 7, 15)) == utc(2026, 7, 15, 8, 0)
+
+
+def test_start_of_a_weekend_rolls_to_monday() -> None:
+    assert CAL.start_of(date(2026, 11, 28)) == utc(2026, 11, 30, 9, 0)
+    assert CAL.start_of(date(2026, 11, 29)) == utc(2026, 11, 30, 9, 0)
+
+
+def test_start_of_a_bank_holiday_rolls_to_the_next_working_day() -> None:
+    assert CAL.start_of(date(2026, 12, 25)) == utc(2026, 12, 29, 9, 0)
+    assert CAL.start_of(date(2026, 12, 28)) == utc(2026, 12, 29, 9, 0)
+    # Good Friday -> Tuesday after Easter Monday, in summer time.
+    assert CAL.start_of(date(2026, 4, 3)) == utc(2026, 4, 7, 8, 0)
+
+
+def test_start_of_an_extra_closure_rolls_on() -> None:
+    closed = WorkingCalendar(extra_closures=frozenset({date(2026, 12, 2)}))
+    assert closed.start_of(date(2026, 12, 2)) == utc(2026, 12, 3, 9, 0)
+
+
+# --- next_opening --------------------------------------------------------------------------------
+
+
+def test_next_opening() -> None:
+    assert CAL.next_opening(utc(2026, 11, 25, 10, 15)) == utc(2026, 11, 25, 10, 15)
+    assert CAL.next_opening(utc(2026, 11, 25, 9, 0)) == utc(2026, 11, 25, 9, 0)
+    assert CAL.next_opening(utc(2026, 11, 25, 8, 59)) == utc(2026, 11, 25, 9, 0)
+    assert CAL.next_opening(utc(2026, 11, 25, 17, 0)) == utc(2026, 11, 26, 9, 0)
+    assert CAL.next_opening(utc(2026, 11, 28, 12, 0)) == utc(2026, 11, 30, 9, 0)
+
+
+def test_no_working_day_within_a_year_is_an_error() -> None:
+    year = frozenset(date(2026, 1, 1) + timedelta(days=n) for n in range(800))
+    closed = WorkingCalendar(extra_closures=year)
+    with pytest.raises(ValueError, match="no working day within a year"):
+        closed.start_of(date(2026, 6, 1))
+
+
+# --- time zones of inputs and results ------------------------------------------------------------
+
+
+def test_naive_datetimes_are_treated_as_utc() -> None:
+    # In winter UTC and UK time agree.
+    assert CAL.add_working_hours(datetime(2026, 11, 25, 15, 0), 3) == utc(2026, 11, 26, 10, 0)
+    # In summer a naive 07:30 is 07:30 UTC = 08:30 BST: before opening, so 1h from 08:00 UTC.
+    assert CAL.add_working_hours(datetime(2026, 7, 15, 7, 30), 1) == utc(2026, 7, 15, 9, 0)
+    # A naive 15:30 is 16:30 BST: half an hour left today.
+    assert CAL.add_working_hours(datetime(2026, 7, 15, 15, 30), 1) == utc(2026, 7, 16, 8, 30)
+    assert CAL.end_of_working_day(datetime(2026, 7, 15, 16, 30)) == utc(2026, 7, 16, 16, 0)
+
+
+def test_other_time_zones_are_converted() -> None:
+    # 10:00 in New York (EST, UTC-5) on Wednesday 25 November is 15:00 UTC.
+    from zoneinfo import ZoneInfo
+
+    new_york = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert CAL.add_working_hours(new_york, 3) == utc(2026, 11, 26, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        CAL.add_working_hours(utc(2026, 7, 15, 10, 0), 1),
+        CAL.add_working_hours(datetime(2026, 7, 15, 10, 0), 1),
+        CAL.add_working_days(utc(2026, 7, 15, 10, 0), 1),
+        CAL.end_of_working_day(utc(2026, 7, 15, 10, 0)),
+        CAL.start_of(date(2026, 7, 15)),
+    ],
+)
+def test_results_are_utc_aware(result: datetime) -> None:
+    assert result.tzinfo is UTC
+    assert result.utcoffset() == timedelta(0)
