@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
         from service.migrate import upgrade
 
         upgrade(config.database_url)
-        print(f"database ready: {config.database_url}")
+        published = _publish_bundled_process(config.database_url)
+        print(f"database ready: {config.database_url}" + (f"; published {published}" if published else ""))
         return 0
     if args.command == "revision":
         from alembic import command
@@ -39,6 +40,21 @@ def main(argv: list[str] | None = None) -> int:
         create_app(config).run(host=args.host, port=args.port, debug=False)
         return 0
     return 2
+
+
+def _publish_bundled_process(database_url: str) -> str | None:
+    from datetime import UTC, datetime
+
+    from service.db import make_engine, make_session_factory
+    from service.processes.bundled import publish_bundled
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            version = publish_bundled(session=session, now=datetime.now(UTC))
+            return f"{version.definition.key} version {version.number}" if version else None
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":
