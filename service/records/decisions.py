@@ -22,6 +22,7 @@ from service.tasks.models import HumanTask, TaskStatus
 
 from .audit import record_event
 from .models import AdviceEntry, DecisionRecord, DisclosedItem, DisclosureLogEntry, GatewayAnswer
+from .requests import write_sharing_request
 
 # Policy steps (the ``policyStep`` property of a diagram's tasks) this module reads.
 DECISIVE = {"emergency_share": "share_in_full", "transmission": None, "not_sharing": "decline",
@@ -87,6 +88,7 @@ def write_decision_record(
     record.advice = [_advice(t, steps) for t in done if steps.get(t.element_id) in
                      ("consultation", "anonymised_consultation")]
     session.add(record)
+    write_sharing_request(session=session, case=case, answered=answered, done=done)
     session.flush()
     logged = _log_transmissions(session=session, case=case, record=record, done=done, steps=steps,
                                 facts=facts, answered=answered)

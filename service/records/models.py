@@ -10,6 +10,50 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.db import Base, UTCDateTime
 
 
+class SharingRequest(Base):
+    """The case as the record describes it: who asked (or who raised it), about whom, for what."""
+
+    __tablename__ = "sharing_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), unique=True)
+    direction: Mapped[str] = mapped_column(String(20))  # outbound_concern / inbound_request
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    urgency: Mapped[str] = mapped_column(String(20))
+    needed_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    requester_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    requester_role: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    requester_organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    requester_contact: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    requester_verified_how: Mapped[str | None] = mapped_column(Text, nullable=True)
+    requester_verified_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    requester_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    requester_authority: Mapped[str | None] = mapped_column(Text, nullable=True)
+    purpose: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    purpose_other: Mapped[str | None] = mapped_column(Text, nullable=True)
+    statutory_power: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    data_categories: Mapped[str | None] = mapped_column(Text, nullable=True)  # comma-separated categories
+    special_category: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    criminal_offence_data: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    confidential: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    data_sharing_agreement: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    subjects: Mapped[list[SharingSubject]] = relationship(order_by="SharingSubject.id", cascade="all, delete-orphan")
+
+
+class SharingSubject(Base):
+    """A person the information is about: the child, a carer, a third party."""
+
+    __tablename__ = "sharing_subject"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("sharing_request.id"), index=True)
+    role: Mapped[str] = mapped_column(String(30))  # child / parent_carer / third_party / other
+    name: Mapped[str] = mapped_column(String(200))
+    identifiers: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class DecisionRecord(Base):
     """One decision on a case; a revised decision is a new row with the next revision number."""
 

@@ -18,7 +18,7 @@ from service.cases import service as cases
 from service.cases.models import Case
 from service.processes.service import read_process_files, register_version
 from service.records.audit import case_events
-from service.records.models import DecisionRecord, DisclosureLogEntry
+from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
 from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 
@@ -90,6 +90,13 @@ class CaseDriver:
                 _ = row.answers, row.advice
             s.expunge_all()
             return list(rows)
+
+    def sharing_request(self) -> SharingRequest:
+        with self.sessions() as s:
+            row = s.scalars(select(SharingRequest).where(SharingRequest.case_id == self.case_id)).one()
+            _ = row.subjects
+            s.expunge_all()
+            return row
 
     def fired_timers(self) -> list[str]:
         """Element ids of the timers that fired, in order, from the case's audit trail."""

@@ -77,7 +77,9 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
     case.complete("describe_concern", PRACTITIONER, no_danger_concern(
         "Sam looks after his mother most evenings and is often late and tired.", CHILD, PARENT))
     case.complete("check_purpose", PRACTITIONER, purpose("early_help", True, "An early help assessment of Sam's "
-                                                          "needs as a young carer"))
+                                                          "needs as a young carer")
+                  | {"statutory_power": "children_act_2004_s10",
+                     "data_sharing_agreement": "Northshire information sharing protocol 2025"})
     case.complete("check_information", PRACTITIONER, information(confidential=True))
     case.complete("consider_consent", PRACTITIONER, {
         "consent_appropriate": True, "seeking_consent_increases_risk": False, "consent_result": "given",
@@ -112,6 +114,12 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
     assert [(i.nature, i.currency) for i in entry.items] == [("reported_by_third_party", "current"),
                                                                ("fact", "current")]
     assert A6_PUBLIC_TASK in entry.basis_snapshot and entry.subject_informed is True
+    request = case.sharing_request()
+    assert (request.direction, request.channel, request.purpose, request.statutory_power) == (
+        "outbound_concern", "raised by the practitioner", "early_help", "children_act_2004_s10")
+    assert request.data_sharing_agreement == "Northshire information sharing protocol 2025"
+    assert (request.special_category, request.confidential) == (False, True)
+    assert [(s.role, s.name) for s in request.subjects] == [("child", "Sam Carter"), ("parent_carer", "Jo Carter")]
 
 
 def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_review(start_case: Any) -> None:
@@ -207,6 +215,12 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(sta
     trawl = [a for a in record.answers if a.question == "Is the request specific, not a trawl?"]
     assert [a.answer for a in trawl] == ["request specific: no"]
     assert case.disclosures() == []
+    request = case.sharing_request()
+    assert (request.requester_name, request.requester_organisation, request.channel) == (
+        "Chris Field", "Northshire Juniors FC", "email")
+    assert (request.requester_verified_by, request.requester_verified_at) == (PRACTITIONER.username, case.now)
+    assert "club secretary" in (request.requester_verified_how or "") and request.requester_authority
+    assert [s.role for s in request.subjects] == ["other"]
 
 
 def test_scenario_4_anonymous_consultation_about_an_unnamed_child_is_recorded(start_case: Any) -> None:
