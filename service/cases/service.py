@@ -111,7 +111,7 @@ def fire_due_timers(*, session: Session, now: datetime, limit: int = 100) -> Tim
     """Claim active cases whose next timer is due and advance them; safe to run anywhere, any number of times."""
     query = (
         select(Case)
-        .where(Case.status == CaseStatus.ACTIVE, Case.next_timer_at <= now)
+        .where(Case.status == CaseStatus.ACTIVE, Case.next_timer_at < now)
         .order_by(Case.next_timer_at)
         .limit(limit)
     )
@@ -130,6 +130,8 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
     try:
         instance = load_instance(case)
         due = instance.due_timer_elements(now)
+        if not due:
+            return
         instance.wake(now=now)
     except Incident as incident:
         mark_incident(case=case, incident=incident, now=now)

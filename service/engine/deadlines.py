@@ -23,18 +23,25 @@ def _checked(amount: float, most: float, unit: str) -> float:
     return amount
 
 
+def _whole_days(days: float) -> int:
+    checked = _checked(float(days), MAX_DAYS, "days")
+    if checked != int(checked):
+        raise ValueError("count deadlines in whole days, or use in_working_hours")
+    return int(checked)
+
+
 def deadline_helpers(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict[str, Any]:
     """The names timer expressions can use, bound to one working calendar."""
 
     def in_working_hours(hours: float) -> str:
-        return calendar.add_working_hours(current_time(), _checked(float(hours), MAX_DAYS * 24, "hours")).isoformat()
+        return calendar.add_working_hours(current_time(), _checked(float(hours), MAX_DAYS * 8, "hours")).isoformat()
 
     def in_working_days(days: int) -> str:
-        return calendar.add_working_days(current_time(), int(_checked(int(days), MAX_DAYS, "days"))).isoformat()
+        return calendar.add_working_days(current_time(), _whole_days(days)).isoformat()
 
     def in_school_days(days: int) -> str:
         # School days are working days: term dates are not modelled (see service.workcalendar).
-        return calendar.add_working_days(current_time(), int(_checked(int(days), MAX_DAYS, "days"))).isoformat()
+        return calendar.add_working_days(current_time(), _whole_days(days)).isoformat()
 
     def by_end_of_working_day() -> str:
         return calendar.end_of_working_day(current_time()).isoformat()

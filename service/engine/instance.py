@@ -166,7 +166,8 @@ class Instance:
 
     def due_timer_elements(self, now: datetime) -> list[str]:
         """Element ids of the waiting timers that are due at ``now``."""
-        return [_timer_element(task) for task, due in self._waiting_timers() if due <= now]
+        # The engine fires a timer once its instant has passed (strictly), and so do we.
+        return [_timer_element(task) for task, due in self._waiting_timers() if due < now]
 
     def _waiting_timers(self) -> Iterator[tuple[Any, datetime]]:
         # The engine's waiting events are exactly its WAITING catch tasks; the timers among them

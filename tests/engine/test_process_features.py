@@ -391,12 +391,6 @@ def test_a_loaded_case_lets_its_timer_fire(race: CompiledProcess) -> None:
     assert [t.element_id for t in reloaded.ready_tasks()] == ["follow_up"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="at exactly the due instant due_timer_elements() (due <= now) reports the timer as due, but "
-    "SpiffWorkflow only fires it when due < now, so wake(now=due) does nothing; fire_due_timers() then "
-    "records a 'timer_fired' audit event for a timer that did not fire",
-)
 def test_a_timer_reported_due_fires_when_woken_at_that_instant(race: CompiledProcess) -> None:
     instance = Instance.start(race, {}, now=NOW)
     due = instance.next_timer_at()
@@ -404,4 +398,8 @@ def test_a_timer_reported_due_fires_when_woken_at_that_instant(race: CompiledPro
     reported = instance.due_timer_elements(due)
     instance.wake(now=due)
     fired = ["overdue"] if instance.next_timer_at() is None else []
-    assert reported == fired
+    assert reported == fired == [], "at the instant itself nothing is due yet"
+    later = due + timedelta(microseconds=1)
+    assert instance.due_timer_elements(later) == ["overdue"]
+    instance.wake(now=later)
+    assert instance.next_timer_at() is None
