@@ -54,7 +54,7 @@ def test_a_request_without_a_clear_purpose_is_declined_then_reconsidered_on_new_
     case.complete("explain_not_sharing", PRACTITIONER, {
         "not_sharing_reasons": "No clear purpose stated; asked for the countersigned form",
         "discussed_with_requester_on": "2026-11-25", "review_date": "2026-12-01"})
-    case.complete("record_decision", PRACTITIONER, recorded("Not shared yet.", "2026-12-01"))
+    case.complete("record_decision", PRACTITIONER, recorded("Not shared yet."))
     assert case.records()[0].outcome == "decline"
     assert case.case().next_timer_at == datetime.fromisoformat("2026-12-01T09:00:00+00:00")
 
@@ -78,13 +78,13 @@ def test_a_request_without_a_clear_purpose_is_declined_then_reconsidered_on_new_
     case.complete("tell_subject", PRACTITIONER, {
         "subject_informed": False, "review_date": "2027-03-01",
         "subject_not_informed_reason": "Would prejudice the investigation (DPA 2018 Sch 2 para 2)"})
-    case.complete("record_decision", PRACTITIONER, recorded("Shared after reconsidering.", None))
+    case.complete("record_decision", PRACTITIONER, recorded("Shared after reconsidering."))
 
     first, second = case.records()
     assert (first.outcome, second.outcome) == ("decline", "share_in_full")
     assert "Countersigned form received" in (second.reconsideration_history or "")
     assert second.exemption and second.exemption.startswith("DPA 2018 Sch 2 Part 1 para 2")
-    assert case.case().status == CaseStatus.COMPLETED
+    assert case.case().next_timer_at == datetime.fromisoformat("2027-03-01T09:00:00+00:00"), "not told: review"
 
 
 def test_no_receipt_brings_a_follow_up_which_escalates_and_a_phone_confirmation_counts(start_case: Any) -> None:
@@ -133,7 +133,7 @@ def test_refused_consent_without_risk_means_not_sharing_with_a_review_date(start
     case.complete("explain_not_sharing", PRACTITIONER, {
         "not_sharing_reasons": "Parent refused; no risk of significant harm", "discussed_with_requester_on": None,
         "review_date": "2027-01-15"})
-    case.complete("record_decision", PRACTITIONER, recorded("Not shared; review in January.", "2027-01-15"))
+    case.complete("record_decision", PRACTITIONER, recorded("Not shared; review in January."))
     [record] = case.records()
     assert (record.outcome, record.article6_basis) == ("decline", NOTHING_SHARED)
     assert record.consent_result == "refused" and str(record.review_date) == "2027-01-15"

@@ -67,8 +67,8 @@ SENT = {"channel": "secure_email", "security_controls": "Encrypted email to a ve
         "sent_confirmed": True}
 
 
-def recorded(summary: str, review_date: str | None = None) -> dict[str, Any]:
-    return {"decision_summary": summary, "accuracy_confirmed": True, "review_date": review_date}
+def recorded(summary: str) -> dict[str, Any]:
+    return {"decision_summary": summary, "accuracy_confirmed": True}
 
 
 def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(start_case: Any) -> None:
@@ -153,7 +153,7 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
         "subject_not_informed_reason": "Telling the mother before the strategy discussion could put the baby "
                                        "at greater risk"})
     case.complete("record_decision", HEALTH_VISITOR, recorded("Shared with children's social care without "
-                                                              "consent.", review_date="2026-12-02"))
+                                                              "consent."))
 
     first = case.records()[0]
     assert first.outcome == "share_in_full"
@@ -204,9 +204,11 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(sta
                                "of every child on a plan would be wholly disproportionate",
         "discussed_with_requester_on": "2026-11-25", "how_requester_told": "Phone call, then email",
         "review_date": "2027-01-06"})
-    case.complete("record_decision", PRACTITIONER, recorded("Declined a trawling request.", review_date=None))
+    case.complete("record_decision", PRACTITIONER, recorded("Declined a trawling request."))
 
-    assert case.case().status == CaseStatus.COMPLETED
+    # A decision not to share comes back on its review date; the record step cannot skip that.
+    assert case.case().status == CaseStatus.ACTIVE
+    assert case.case().next_timer_at == datetime.fromisoformat("2027-01-06T09:00:00+00:00")
     [record] = case.records()
     assert record.outcome == "decline"
     assert "disproportionate" in (record.not_sharing_reasons or "")
@@ -318,7 +320,7 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(s
                                        "the police investigation"})
     record_task = case.task("record_decision")
     assert record_task.due_at == datetime.fromisoformat("2026-11-25T17:00:00+00:00"), "record the same working day"
-    case.complete("record_decision", PRACTITIONER, recorded("Referred at once; parents not told.", "2026-12-09"))
+    case.complete("record_decision", PRACTITIONER, recorded("Referred at once; parents not told."))
 
     [record] = case.records()
     assert record.outcome == "share_in_full"
