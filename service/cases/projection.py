@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from service.actors import role_for_lane
@@ -36,7 +36,9 @@ def mark_incident(*, case: Case, incident: Incident, now: datetime) -> None:
 
 def _sync_open_tasks(*, session: Session, case: Case, instance: Instance, now: datetime) -> list[HumanTask]:
     ready = {t.task_id: t for t in instance.ready_tasks()}
-    open_rows = session.scalars(
+    # A case not yet written has no tasks to look up.
+    is_new = inspect(case).transient or inspect(case).pending
+    open_rows = [] if is_new else session.scalars(
         select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN)
     ).all()
     for row in open_rows:

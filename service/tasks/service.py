@@ -14,7 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
-from service.cases.service import get_case, load_instance, record_incident
+from service.cases.service import load_instance, record_incident
+from service.db import is_postgres
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes.service import compiled_process, form_schema
@@ -135,9 +136,8 @@ def complete_task(
     *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime
 ) -> Case:
     """Complete an open task with validated data, run the process on, and project the result."""
-    case_id = get_task(session=session, task_id=task_id).case_id
-    # Lock the case, then read the task: whoever held the lock before us may have completed it.
-    case = get_case(session=session, case_id=case_id, for_update=True)
+    # Lock the task's case, then read the task: whoever held the lock before us may have completed it.
+    case = _lock_case_of(session=session, task_id=task_id)
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
     _check_may_work(task, actor)
     answers = validate_form_data(form_schema(case.process_version, task.form), data)
@@ -166,6 +166,17 @@ def complete_task(
 def _policy_step(case: Case, task: HumanTask) -> str | None:
     info = compiled_process(case.process_version).user_tasks.get(task.element_id)
     return info.policy_step if info else None
+
+
+def _lock_case_of(*, session: Session, task_id: str) -> Case:
+    query = (select(Case).join(HumanTask, HumanTask.case_id == Case.id).where(HumanTask.id == task_id)
+             .execution_options(populate_existing=True))
+    if is_postgres(session):
+        query = query.with_for_update(of=Case)
+    case = session.scalars(query).one_or_none()
+    if case is None:
+        raise NotFound(f"no task {task_id}")
+    return case
 
 
 def _check_may_work(task: HumanTask, actor: Actor) -> None:
