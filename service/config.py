@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
@@ -17,12 +18,38 @@ class Config:
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'safeguarding.db'}"
     secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - embedded default; README says to set it
     testing: bool = False
+    # Workers: without a Redis URL the service runs the timer sweep and mail delivery itself.
+    redis_url: str | None = None
+    # Mail: without an SMTP URL, mail is written to mail_dir as .eml files.
+    smtp_url: str | None = None
+    mail_dir: str = str(DEFAULT_DATA_DIR / "mail")
+    mail_from: str = "safeguarding-service@localhost"
+    base_url: str = "http://127.0.0.1:8000"
+    # Where notifications for a role queue go, and the domain of people's own addresses.
+    notify_dsl: str = "dsl@localhost"
+    notify_manager: str = "managers@localhost"
+    notify_head_of_service: str = "head-of-service@localhost"
+    user_mail_domain: str = "localhost"
+    # How often the sweep looks for due timers, in seconds.
+    sweep_interval: float = 1.0
 
     @classmethod
     def from_env(cls) -> Config:
         """Build the configuration from environment variables (names are the field names upper-cased)."""
         defaults = cls()
-        return cls(
-            database_url=os.environ.get("DATABASE_URL", defaults.database_url),
-            secret_key=os.environ.get("SECRET_KEY", defaults.secret_key),
-        )
+        changes: dict[str, Any] = {
+            name: os.environ.get(name.upper(), getattr(defaults, name)) for name in _TEXT_SETTINGS
+        }
+        changes.update({name: os.environ.get(name.upper()) or None for name in _OPTIONAL_SETTINGS})
+        changes["sweep_interval"] = float(os.environ.get("SWEEP_INTERVAL", defaults.sweep_interval))
+        return replace(defaults, **changes)
+
+    def notify_address(self, role: str) -> str | None:
+        """The address a role's notifications go to (None for a role that gets none)."""
+        return {"dsl": self.notify_dsl, "manager": self.notify_manager,
+                "head_of_service": self.notify_head_of_service}.get(role)
+
+
+_TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
+                  "notify_head_of_service", "user_mail_domain")
+_OPTIONAL_SETTINGS = ("redis_url", "smtp_url")

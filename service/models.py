@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     from service.cases import models as _cases  # noqa: F401
+    from service.notifications import models as _notifications  # noqa: F401
     from service.processes import models as _processes  # noqa: F401
     from service.records import models as _records  # noqa: F401
     from service.tasks import models as _tasks  # noqa: F401

@@ -118,6 +118,11 @@ def review_process(session_factory: sessionmaker[Session], now: datetime) -> str
     return "review"
 
 
+def escalation_files() -> dict[str, str]:
+    """A manager's advice that escalates to the DSL, then further, after ``due_in`` (an ISO duration)."""
+    return {"escalation_case.bpmn": (DATA / "escalation_case.bpmn").read_text()}
+
+
 @pytest.fixture
 def sqlite_session_factory(migrated_sqlite_file: Path, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """The embedded database only: for behaviour that does not depend on the backend."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from service.actors import role_for_lane
 from service.engine import SERIALIZER_VERSION, Incident, Instance
+from service.notifications.service import queue_for_step
 from service.tasks.models import HumanTask, TaskStatus
 
 from .models import Case, CaseStatus
@@ -23,7 +24,10 @@ def save_instance(*, session: Session, case: Case, instance: Instance, now: date
     if instance.completed:
         case.status = CaseStatus.COMPLETED
         case.completed_at = now
-    return _sync_open_tasks(session=session, case=case, instance=instance, now=now)
+    opened = _sync_open_tasks(session=session, case=case, instance=instance, now=now)
+    queue_for_step(session=session, case=case, opened=opened, notices=instance.notices, now=now)
+    instance.notices.clear()
+    return opened
 
 
 def mark_incident(*, case: Case, incident: Incident, now: datetime) -> None:

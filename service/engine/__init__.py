@@ -6,7 +6,7 @@ sandboxes their expressions, runs instances and reports their timers.
 
 from .clock import engine_time
 from .errors import DiagramRejected, EngineError, Incident, NotWaiting, Problem, TaskNotReady, UnknownTask
-from .instance import SERIALIZER_VERSION, Instance, ReadyTask
+from .instance import SERIALIZER_VERSION, Instance, Notice, ReadyTask
 from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Incident",
     "Instance",
     "NotWaiting",
+    "Notice",
     "Problem",
     "ReadyTask",
     "SpecCache",

@@ -30,6 +30,7 @@ from .script_engine import make_script_engine
 from .specs import CompiledProcess
 from .timers import parse_event_time
 
+NOTIFY_PROPERTY = "notify"
 _REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 SERIALIZER_VERSION: str = _SERIALIZER.VERSION
@@ -53,12 +54,23 @@ class ReadyTask:
     due_at: datetime | None
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A diagram event that asks for someone to be told (its ``notify`` property names whom)."""
+
+    element_id: str
+    name: str
+    notify: str
+
+
 class Instance:
     """A case's process state; the spec is shared, only the instance is (de)serialised."""
 
     def __init__(self, compiled: CompiledProcess, workflow: BpmnWorkflow) -> None:
         self.compiled = compiled
         self.workflow = workflow
+        # Events passed since this object was loaded that ask for someone to be told.
+        self.notices: list[Notice] = []
 
     @classmethod
     def start(
@@ -181,10 +193,16 @@ class Instance:
         try:
             with engine_time(now):
                 self.workflow.refresh_timers()
-                self.workflow.do_engine_steps()
+                self.workflow.do_engine_steps(did_complete_task=self._note)
         except (ExpressionError, SpiffWorkflowException) as exc:
             raise _incident(exc, element_hint) from exc
         prune_finished_history(self.workflow)
+
+    def _note(self, task: Any) -> None:
+        notify = getattr(task.task_spec, "extensions", {}).get("properties", {}).get(NOTIFY_PROPERTY)
+        if notify:
+            spec = task.task_spec
+            self.notices.append(Notice(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, notify))
 
     def _find(self, task_id: str) -> Any:
         try:

@@ -1,0 +1,42 @@
+"""The outbox: notifications written with the change that caused them, delivered after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.cases.models import Case
+from service.db import Base, UTCDateTime
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after every retry: shown to operators, never dropped
+
+
+class OutboxMessage(Base):
+    """One email to send. It names no case details: only who it is for and a link into the service."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True, nullable=True)
+    recipient_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    recipient_user: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    reason: Mapped[str] = mapped_column(String(40))  # task_waiting / escalation / reminder
+    subject: Mapped[str] = mapped_column(String(200))
+    link_path: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    # Declared so the unit of work writes a new case before the messages about it.
+    case: Mapped[Case | None] = relationship(lazy="raise")
