@@ -37,7 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from service.app import create_app
 
-        create_app(config).run(host=args.host, port=args.port, debug=False)
+        app = create_app(config)
+        if not config.redis_url:
+            from service.sweeper import EmbeddedWorker
+
+            # No Redis, no Celery: the service fires timers and delivers mail itself.
+            EmbeddedWorker(app.extensions["db_session_factory"], config).start()
+        app.run(host=args.host, port=args.port, debug=False)
         return 0
     return 2
 

@@ -17,6 +17,7 @@ from service.actors import Actor
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
 from service.scratch_db import ServerUnavailable, scratch_database
+from tests.mailserver import mail_server  # noqa: F401 - a fixture for every test package
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -15,7 +15,7 @@ from service.notifications.delivery import MAX_ATTEMPTS, FolderSender, SmtpSende
 from service.notifications.models import OutboxMessage, OutboxStatus
 from service.processes.service import register_version
 from tests.conftest import PRACTITIONER, escalation_files
-from tests.notifications.conftest import MailServer, free_port
+from tests.mailserver import MailServer, free_port
 
 
 def _outbox(sessions: sessionmaker[Session]) -> list[OutboxMessage]:
