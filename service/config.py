@@ -53,3 +53,5 @@ class Config:
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
                   "notify_head_of_service", "user_mail_domain")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
+# Every environment variable the configuration reads.
+ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval"))

@@ -38,6 +38,8 @@ def make_celery(config: Config | None = None) -> Celery:
         # Longer than any task runs; ETAs are never used beyond it (a longer one is delivered twice).
         broker_transport_options={"visibility_timeout": 3600},
         broker_connection_retry_on_startup=True,
+        # beat writes its schedule file every few ticks, which its container healthcheck watches
+        beat_sync_every=10,
         timezone="UTC",
         enable_utc=True,
         beat_schedule={
