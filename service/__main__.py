@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "serve":
         from service.app import create_app
+        from service.logs import configure_logging
 
+        configure_logging()
         app = create_app(config)
         if not config.redis_url:
             from service.sweeper import EmbeddedWorker

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, jsonify, render_template_string
+from flask import Flask, Response, jsonify, render_template_string
 from sqlalchemy import text
 
 from service.config import Config
 from service.db import make_engine, make_session_factory
 from service.errors import DomainError, InvalidInput
+from service.metrics import render_metrics
 
 INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Safeguarding information sharing</title>
@@ -36,6 +38,12 @@ def create_app(config: Config | None = None) -> Flask:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return jsonify(status="ok")
+
+    @app.get("/metrics")
+    def metrics() -> Any:
+        with app.extensions["db_session_factory"]() as session:
+            body = render_metrics(session, datetime.now(UTC))
+        return Response(body, mimetype="text/plain; version=0.0.4")
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:

@@ -17,12 +17,12 @@ log = logging.getLogger(__name__)
 BATCH = 100
 
 
-def sweep_due_timers(sessions: sessionmaker[Session], *, now: datetime) -> TimerSweep:
-    """Fire every timer due by ``now``, a batch per transaction, until none is left."""
+def sweep_due_timers(sessions: sessionmaker[Session], *, now: datetime | None = None) -> TimerSweep:
+    """Fire every timer due by ``now`` (the real clock, read afresh for each batch, when not given)."""
     total = TimerSweep()
     while True:
         with sessions.begin() as session:
-            sweep = fire_due_timers(session=session, now=now, limit=BATCH)
+            sweep = fire_due_timers(session=session, now=now or datetime.now(UTC), limit=BATCH)
         total.advanced.extend(sweep.advanced)
         total.incidents.extend(sweep.incidents)
         for case_id in sweep.advanced:
@@ -48,7 +48,7 @@ class EmbeddedWorker(threading.Thread):
         last_delivery = 0.0
         while not self.stopping.wait(self.config.sweep_interval):
             try:
-                sweep_due_timers(self.sessions, now=datetime.now(UTC))
+                sweep_due_timers(self.sessions)
                 if (clock := datetime.now(UTC).timestamp()) - last_delivery >= self.delivery_every:
                     last_delivery = clock
                     deliver_due(sessions=self.sessions, config=self.config, sender=sender, now=datetime.now(UTC))

@@ -9,9 +9,13 @@ every due timer in the database. Run with ``celery -A workers.app worker`` and
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.signals import setup_logging
 
 from service.config import Config
+from service.logs import configure_logging
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Wake-up calls older than this are dropped: a newer one is already on its way.
@@ -50,6 +54,12 @@ def make_celery(config: Config | None = None) -> Celery:
         },
     )
     return celery
+
+
+@setup_logging.connect  # type: ignore[untyped-decorator]
+def _json_logs(**_: Any) -> None:
+    # Workers and beat log as the web service does: JSON lines carrying case and task ids.
+    configure_logging()
 
 
 app = make_celery()

@@ -36,7 +36,7 @@ def _sessions() -> sessionmaker[Session]:
 )
 def sweep_timers() -> dict[str, Any]:
     """Fire every timer that is due now."""
-    report = sweep_due_timers(_sessions(), now=datetime.now(UTC))
+    report = sweep_due_timers(_sessions())
     return {"advanced": len(report.advanced), "incidents": len(report.incidents)}
 
 

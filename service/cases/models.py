@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime
@@ -50,3 +50,18 @@ class Case(Base):
     # Optimistic concurrency: every UPDATE checks and bumps `version`, so a writer holding a stale
     # copy fails instead of overwriting someone else's step.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
+
+
+class TimerFiring(Base):
+    """When a timer was due and when it fired: the lateness the operators' metrics report."""
+
+    __tablename__ = "timer_firing"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    element_id: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lateness_seconds: Mapped[float] = mapped_column(Float)
+
+    case: Mapped[Case] = relationship(lazy="raise")

@@ -19,7 +19,7 @@ from service.errors import Conflict, InvalidInput, NotFound
 from service.processes.service import compiled_process, latest_version
 from service.records.audit import record_event
 
-from .models import Case, CaseStatus
+from .models import Case, CaseStatus, TimerFiring
 from .projection import mark_incident, save_instance
 
 DIRECTIONS = ("outbound_concern", "inbound_request")
@@ -129,8 +129,8 @@ def fire_due_timers(*, session: Session, now: datetime, limit: int = 100) -> Tim
 def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep) -> None:
     try:
         instance = load_instance(case)
-        due = instance.due_timer_elements(now)
-        if not due:
+        due_timers = instance.due_timers(now)
+        if not due_timers:
             return
         instance.wake(now=now)
     except Incident as incident:
@@ -139,6 +139,9 @@ def _fire_case(*, session: Session, case: Case, now: datetime, sweep: TimerSweep
         sweep.incidents.append(case.id)
         return
     save_instance(session=session, case=case, instance=instance, now=now)
+    due = [element for element, _ in due_timers]
+    session.add_all(TimerFiring(case=case, element_id=element, due_at=due_at, fired_at=now,
+                                lateness_seconds=(now - due_at).total_seconds()) for element, due_at in due_timers)
     record_event(session=session, actor=SYSTEM_ACTOR, action="timer_fired", at=now, case_id=case.id,
                  summary={"timers": due})
     sweep.advanced.append(case.id)

@@ -176,6 +176,10 @@ class Instance:
         """The earliest instant at which a waiting timer falls due."""
         return min((due for _, due in self._waiting_timers()), default=None)
 
+    def due_timers(self, now: datetime) -> list[tuple[str, datetime]]:
+        """(element id, due instant) of the waiting timers that are due at ``now``."""
+        return [(_timer_element(task), due) for task, due in self._waiting_timers() if due < now]
+
     def due_timer_elements(self, now: datetime) -> list[str]:
         """Element ids of the waiting timers that are due at ``now``."""
         # The engine fires a timer once its instant has passed (strictly), and so do we.
