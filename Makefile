@@ -44,6 +44,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.timers
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

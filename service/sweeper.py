@@ -14,7 +14,9 @@ from service.config import Config
 from service.notifications.delivery import deliver_due, sender_for
 
 log = logging.getLogger(__name__)
-BATCH = 100
+# One case per transaction: the audit chain's head is locked only from a case's event to its commit,
+# so several sweepers do their engine work side by side instead of queueing behind a whole batch.
+BATCH = 1
 
 
 def sweep_due_timers(sessions: sessionmaker[Session], *, now: datetime | None = None) -> TimerSweep:

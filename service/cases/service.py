@@ -26,8 +26,15 @@ DIRECTIONS = ("outbound_concern", "inbound_request")
 URGENCIES = ("emergency", "same_day", "routine")
 
 
+# Crockford's base 32: no I, L, O or U, so a reference read out over the phone is not misheard.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 def _reference(now: datetime) -> str:
-    return f"ISD-{now:%y%m}-{secrets.token_hex(3).upper()}"
+    """A case reference people can read out, e.g. ISD-2611-7KQ2-M9XD (40 random bits: no clashes in
+    practice; the database's unique constraint catches the one-in-a-billion)."""
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"ISD-{now:%y%m}-{code[:4]}-{code[4:]}"
 
 
 def start_case(
