@@ -32,6 +32,8 @@ class Config:
     user_mail_domain: str = "localhost"
     # How often the sweep looks for due timers, in seconds.
     sweep_interval: float = 1.0
+    # Office hours for deadlines in working hours and days (UK time), as "HH:MM-HH:MM".
+    working_hours: str = "09:00-17:00"
 
     @classmethod
     def from_env(cls) -> Config:
@@ -51,7 +53,7 @@ class Config:
 
 
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
-                  "notify_head_of_service", "user_mail_domain")
+                  "notify_head_of_service", "user_mail_domain", "working_hours")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
 ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval"))

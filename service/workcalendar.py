@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from service.config import Config
+
 UK_TIME = ZoneInfo("Europe/London")
 
 
@@ -103,4 +105,13 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-DEFAULT_CALENDAR = WorkingCalendar()
+def calendar_for_hours(hours: str) -> WorkingCalendar:
+    """A calendar open during ``hours`` ("HH:MM-HH:MM", UK time)."""
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in hours.split("-"))
+    except ValueError:
+        raise ValueError(f"working hours must look like 09:00-17:00, not {hours!r}") from None
+    return WorkingCalendar(day_start=start, day_end=end)
+
+
+DEFAULT_CALENDAR = calendar_for_hours(Config.from_env().working_hours)

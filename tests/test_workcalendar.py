@@ -328,3 +328,12 @@ def test_other_time_zones_are_converted() -> None:
 def test_results_are_utc_aware(result: datetime) -> None:
     assert result.tzinfo is UTC
     assert result.utcoffset() == timedelta(0)
+
+
+def test_working_hours_come_from_the_setting() -> None:
+    from service.workcalendar import calendar_for_hours
+
+    early = calendar_for_hours("08:00-16:30")
+    assert (early.day_start, early.day_end) == (time(8, 0), time(16, 30))
+    with pytest.raises(ValueError, match="09:00-17:00"):
+        calendar_for_hours("nine to five")

@@ -25,7 +25,9 @@ def save_instance(*, session: Session, case: Case, instance: Instance, now: date
         case.status = CaseStatus.COMPLETED
         case.completed_at = now
     opened = _sync_open_tasks(session=session, case=case, instance=instance, now=now)
-    queue_for_step(session=session, case=case, opened=opened, notices=instance.notices, now=now)
+    announced = {element for element, info in instance.compiled.user_tasks.items() if info.notify}
+    queue_for_step(session=session, case=case, opened=opened, notices=instance.notices, announced=announced,
+                   now=now)
     instance.notices.clear()
     return opened
 

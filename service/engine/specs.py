@@ -36,6 +36,8 @@ class UserTaskInfo:
     lane: str | None
     form: str | None
     policy_step: str | None = None
+    # Who is told when the task opens (its assignee's role, e.g. "practitioner"), if anyone.
+    notify: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def _user_tasks(spec: Any) -> dict[str, UserTaskInfo]:
             lane=task_spec.lane,
             form=properties.get(FORM_PROPERTY),
             policy_step=properties.get(POLICY_STEP_PROPERTY),
+            notify=properties.get("notify"),
         )
     return tasks
 

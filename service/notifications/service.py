@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,14 +17,18 @@ QUEUE_ROLES = frozenset({"manager", "dsl"})
 
 
 def queue_for_step(*, session: Session, case: Case, opened: Iterable[HumanTask], notices: Iterable[Notice],
-                   now: datetime) -> list[OutboxMessage]:
-    """Outbox rows for what a step did: tasks now waiting in a queue, and events that tell someone."""
+                   now: datetime, announced: Collection[str] = ()) -> list[OutboxMessage]:
+    """Outbox rows for what a step did: tasks now waiting in a queue or announced to their owner
+    (``announced`` element ids, e.g. a review that a date brought back), and events that tell someone."""
     messages = []
     for task in opened:
         if task.role in QUEUE_ROLES:
             messages.append(_message(case, now, reason="task_waiting", role=task.role,
                                      subject="A safeguarding task is waiting in your queue",
                                      link=f"/tasks/{task.id}"))
+        elif task.element_id in announced and task.assignee:
+            messages.append(_message(case, now, reason="reminder", user=task.assignee,
+                                     subject=f"Safeguarding: {task.name}", link=f"/tasks/{task.id}"))
     for notice in notices:
         practitioner = notice.notify == "practitioner"
         messages.append(_message(

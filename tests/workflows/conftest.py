@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.actors import SYSTEM_ACTOR, Actor
 from service.cases import service as cases
 from service.cases.models import Case
+from service.notifications.models import OutboxMessage
 from service.processes.service import read_process_files, register_version
 from service.records.audit import case_events
 from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
@@ -97,6 +98,13 @@ class CaseDriver:
             _ = row.subjects
             s.expunge_all()
             return row
+
+    def outbox(self) -> list[tuple[str, str]]:
+        """(reason, recipient) of each notification the case queued, in order."""
+        with self.sessions() as s:
+            rows = s.scalars(select(OutboxMessage).where(OutboxMessage.case_id == self.case_id)
+                             .order_by(OutboxMessage.id)).all()
+            return [(m.reason, m.recipient_user or m.recipient_role or "") for m in rows]
 
     def fired_timers(self) -> list[str]:
         """Element ids of the timers that fired, in order, from the case's audit trail."""

@@ -112,6 +112,8 @@ def test_no_receipt_brings_a_follow_up_which_escalates_and_a_phone_confirmation_
     case.fire_timers(datetime.fromisoformat("2026-11-27T17:00:03+00:00"))  # the follow-up itself is overdue
     assert case.open_elements() == {"follow_up_receipt"}, "the escalation leaves the follow-up with its owner"
     assert case.fired_timers() == ["receipt_overdue", "receipt_overdue", "follow_up_overdue"]
+    reminder = ("reminder", PRACTITIONER.username)
+    assert case.outbox() == [reminder, reminder, ("escalation", "dsl")], "the referrer is reminded, then the DSL"
     case.complete("follow_up_receipt", PRACTITIONER, {
         "followed_up_how": "Phoned the duty desk", "receipt_confirmed_by_phone": True,
         "receipt_confirmed_by": "Duty manager"})

@@ -169,6 +169,7 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
     assert waiting.status == CaseStatus.ACTIVE and waiting.next_timer_at == datetime.fromisoformat(
         "2026-12-02T09:00:00+00:00")
     case.fire_timers(datetime.fromisoformat("2026-12-02T09:00:30+00:00"))
+    assert case.outbox() == [("reminder", HEALTH_VISITOR.username)], "the review date reminds its owner"
     case.complete("review_decision", HEALTH_VISITOR, {
         "review_outcome": "tell_subject_now", "review_notes": "Strategy discussion held; safe to tell the mother",
         "review_date": None})
@@ -279,6 +280,7 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
     case.fire_timers(datetime.fromisoformat("2026-11-25T12:01:00+00:00"))
     assert case.open_elements() == {"dsl_advice"}, "the DSL's own escalation does not take the task away"
     assert case.fired_timers() == ["manager_overdue", "dsl_overdue"]
+    assert case.outbox() == [("task_waiting", "manager"), ("task_waiting", "dsl"), ("escalation", "head_of_service")]
 
     case.complete("dsl_advice", DSL, {
         "advice": "Self-harm with a wish for secrecy: refer to children's services and CAMHS today",

@@ -45,7 +45,7 @@ class Node:
     step: str | None = None  # policy step, read by the path checker and the record builder
     condition: str | None = None  # conditional start events
     timer: str | None = None  # timer catch events
-    notify: str | None = None  # throw events: who is told
+    notify: str | None = None  # who is told when the event passes or the task opens
     doc: str = ""
     label: str = "below"  # events and gateways: where the name goes (above / below / left)
 
@@ -187,7 +187,7 @@ def build() -> Diagram:
     n(Node("receipt_confirmed", "catch_message", "Recipient confirms receipt", P, 26, 3, label="above"))
     n(Node("receipt_overdue", "catch_timer", "No receipt or feedback in time", P, 26, 4, timer=RECEIPT_SLA))
     n(Node("follow_up_receipt", "task", "Follow up: no receipt or feedback yet", P, 27, 4,
-           form="follow_up_receipt.json"))
+           form="follow_up_receipt.json", notify="practitioner"))
     n(Node("gw_followed_up", "exclusive", "Receipt confirmed?", P, 28, 4, label="left"))
     n(Node("receipt_escalated", "throw", "Missing receipt escalated to the DSL", D, 28, 1, notify="dsl"))
     n(Node("end_receipt_escalated", "end", "Escalation raised", D, 29, 1))
@@ -205,7 +205,7 @@ def build() -> Diagram:
     n(Node("gw_review", "exclusive", "Review date set?", P, 32, 3, label="left"))
     n(Node("end_recorded", "end", "Decision recorded", P, 33, 3))
     n(Node("review_due", "catch_timer", "Review date reached", P, 33, 5, timer="at_start_of(review_date)"))
-    n(Node("review_decision", "task", "Review the decision", P, 34, 5, form="review_decision.json", step="review",
+    n(Node("review_decision", "task", "Review the decision", P, 34, 5, form="review_decision.json", step="review", notify="practitioner",
            doc="Not-shared and subject-not-told decisions come back on their review date."))
     n(Node("gw_review_outcome", "exclusive", "Outcome of the review?", P, 35, 5, label="left"))
 
