@@ -148,7 +148,7 @@ def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> N
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(message)
 
 
