@@ -33,6 +33,7 @@ migrate: install
 	$(BIN)/python -m service migrate
 
 run: migrate
+	$(BIN)/python -m service seed-demo
 	$(BIN)/python -m service serve --host $(HOST) --port $(PORT)
 
 test: install browser

@@ -12,6 +12,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
+    commands.add_parser("seed-demo", help="create the demo accounts listed in the README (local use only)")
     revision = commands.add_parser("revision", help="generate a migration from the models' changes")
     revision.add_argument("message")
     serve = commands.add_parser("serve", help="serve the web application")
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         published = _publish_bundled_process(config.database_url)
         print(f"database ready: {config.database_url}" + (f"; published {published}" if published else ""))
         return 0
+    if args.command == "seed-demo":
+        return _seed_demo(config.database_url)
     if args.command == "revision":
         from alembic import command
 
@@ -52,6 +55,22 @@ def main(argv: list[str] | None = None) -> int:
         app.run(host=args.host, port=args.port, debug=False)
         return 0
     return 2
+
+
+def _seed_demo(database_url: str) -> int:
+    from datetime import UTC, datetime
+
+    from service.accounts.demo import DEMO_PASSWORD, seed_demo_accounts
+    from service.db import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            created = seed_demo_accounts(session=session, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+    print(f"demo accounts ready (password {DEMO_PASSWORD}): " + (", ".join(created) or "already there"))
+    return 0
 
 
 def _publish_bundled_process(database_url: str) -> str | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template_string
+from flask import Flask, Response, jsonify, render_template_string, request
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 
+from service.api.views import api
 from service.config import Config
 from service.db import make_engine, make_session_factory
 from service.errors import DomainError, InvalidInput
@@ -44,6 +46,14 @@ def create_app(config: Config | None = None) -> Flask:
         with app.extensions["db_session_factory"]() as session:
             body = render_metrics(session, datetime.now(UTC))
         return Response(body, mimetype="text/plain; version=0.0.4")
+
+    app.register_blueprint(api)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error=exc.description or exc.name), exc.code
+        return exc
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:

@@ -36,3 +36,9 @@ class InvalidInput(DomainError):
         self.field = field
         self.problems = problems or []
         super().__init__(message)
+
+
+class Malformed(DomainError):
+    """The request itself cannot be read (not JSON, not an object)."""
+
+    status = 400

@@ -1,0 +1,50 @@
+"""Who may see and do what with case data: practitioners their own cases, managers their team's,
+the DSL the organisation's, auditors read everything and change nothing, process owners and
+admins see no case data at all."""
+
+from __future__ import annotations
+
+from service.actors import Actor
+from service.cases.models import Case
+from service.errors import Forbidden, NotFound
+from service.tasks.models import HumanTask
+
+CASE_WORKERS = frozenset({"practitioner", "manager", "dsl"})
+
+
+def can_read_case(actor: Actor, case: Case) -> bool:
+    if actor.has_role("dsl") or actor.has_role("auditor"):
+        return True
+    if actor.has_role("manager") and case.team is not None and case.team == actor.team:
+        return True
+    return actor.has_role("practitioner") and case.started_by == actor.username
+
+
+def may_work_cases(actor: Actor) -> bool:
+    return bool(actor.roles & CASE_WORKERS)
+
+
+def require_case_worker(actor: Actor) -> None:
+    if not may_work_cases(actor):
+        raise Forbidden("your role does not work on cases")
+
+
+def require_readable(actor: Actor, case: Case) -> None:
+    """A case the actor may not see is reported as not found: its existence is not leaked."""
+    if not (may_work_cases(actor) or actor.has_role("auditor")):
+        raise Forbidden("your role has no access to case data")
+    if not can_read_case(actor, case):
+        raise NotFound(f"no case {case.id}")
+
+
+def can_work_task(actor: Actor, task: HumanTask, case: Case) -> bool:
+    """Whether the actor may claim or complete this task (reading the case is a precondition)."""
+    if not can_read_case(actor, case) or not may_work_cases(actor):
+        return False
+    if task.assignee == actor.username or task.claimed_by == actor.username:
+        return True
+    if task.role == "practitioner":
+        return task.assignee is None and case.started_by == actor.username
+    if task.role == "manager":
+        return actor.has_role("dsl") or (actor.has_role("manager") and case.team == actor.team)
+    return task.role == "dsl" and actor.has_role("dsl")

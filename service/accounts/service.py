@@ -1,0 +1,100 @@
+"""Accounts: create, authenticate (argon2), issue and check API tokens, refuse password guessing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from service.actors import ROLES, Actor
+from service.errors import Conflict, DomainError, InvalidInput
+
+from .models import ApiToken, LoginAttempt, User
+
+TOKEN_LIFETIME = timedelta(hours=12)
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+_HASHER = PasswordHasher()
+# Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("not a real password")
+
+
+class Unauthenticated(DomainError):
+    status = 401
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.username, frozenset(user.roles.split()), team=user.team)
+
+
+def create_user(*, session: Session, username: str, password: str, roles: Iterable[str], display_name: str,
+                email: str, team: str | None, now: datetime) -> User:
+    wanted = sorted(set(roles))
+    unknown = [r for r in wanted if r not in ROLES]
+    if unknown:
+        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", field="roles")
+    if len(password) < 12:
+        raise InvalidInput("a password needs at least 12 characters", field="password")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"there is already an account called {username}")
+    user = User(username=username, display_name=display_name, email=email, password_hash=_HASHER.hash(password),
+                roles=" ".join(wanted), team=team, active=True, created_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(*, session: Session, username: str, password: str, now: datetime) -> User:
+    """The active user with this password; refuses (429) after too many recent failures."""
+    recent = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.username == username, LoginAttempt.at > now - FAILURE_WINDOW)) or 0
+    if recent >= MAX_FAILURES:
+        raise TooManyAttempts("too many failed sign-ins for this account: wait 15 minutes and try again")
+    user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
+    try:
+        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        if user is None:
+            raise VerificationError("unknown user")
+    except (VerificationError, InvalidHashError):
+        raise Unauthenticated("wrong username or password") from None
+    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    return user
+
+
+def record_failed_login(*, session: Session, username: str, now: datetime) -> None:
+    """Count a failed sign-in (in its own transaction, so the refusal's rollback does not undo it)."""
+    session.add(LoginAttempt(username=username[:100], at=now))
+
+
+def issue_token(*, session: Session, user: User, now: datetime) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = now + TOKEN_LIFETIME
+    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, expires_at=expires))
+    return token, expires
+
+
+def user_for_token(*, session: Session, token: str, now: datetime) -> User:
+    found = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).one_or_none()
+    if found is None or found.expires_at <= now or not found.user.active:
+        raise Unauthenticated("the token is missing, unknown or expired: get a new one from POST /api/tokens")
+    return found.user
+
+
+def user_by_name(*, session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,155 @@
+"""Case and task reads for the API, with the access policy applied and every case read audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service.access import can_read_case, can_work_task, require_case_worker, require_readable
+from service.actors import Actor
+from service.cases.models import Case
+from service.cases.service import get_case, load_instance
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.processes.service import form_schema
+from service.records.audit import case_events, record_event
+from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
+from service.tasks.models import HumanTask, TaskStatus
+from service.tasks.service import get_task
+
+TASK_SCOPES = ("mine", "team", "escalated")
+
+
+def readable_case(*, session: Session, case_id: str, actor: Actor, now: datetime, action: str = "case_read") -> Case:
+    case = get_case(session=session, case_id=case_id)
+    require_readable(actor, case)
+    record_event(session=session, actor=actor, action=action, at=now, case_id=case.id)
+    return case
+
+
+def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case]:
+    if not (actor.roles & {"practitioner", "manager", "dsl", "auditor"}):
+        raise Forbidden("your role has no access to case data")
+    query = select(Case).order_by(Case.created_at.desc()).limit(limit)
+    if not (actor.has_role("dsl") or actor.has_role("auditor")):
+        mine = Case.started_by == actor.username
+        query = query.where(or_(mine, Case.team == actor.team) if actor.has_role("manager") else mine)
+    return list(session.scalars(query))
+
+
+def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) -> list[HumanTask]:
+    if scope not in TASK_SCOPES:
+        raise InvalidInput(f"scope must be one of {', '.join(TASK_SCOPES)}", field="scope")
+    require_case_worker(actor)
+    query = (select(HumanTask).join(Case, HumanTask.case_id == Case.id).where(HumanTask.state == TaskStatus.OPEN)
+             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at.desc()).limit(limit))
+    if scope == "mine":
+        query = query.where(or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
+    elif scope == "team":
+        if not (actor.has_role("manager") or actor.has_role("dsl")):
+            raise Forbidden("the team queue is for managers and the DSL")
+        query = query.where(HumanTask.role == "manager")
+        if not actor.has_role("dsl"):
+            query = query.where(Case.team == actor.team)
+    else:
+        if not actor.has_role("dsl"):
+            raise Forbidden("escalations are for the DSL")
+        query = query.where(HumanTask.role == "dsl")
+    return list(session.scalars(query))
+
+
+def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) -> dict[str, Any]:
+    task = get_task(session=session, task_id=task_id)
+    case = get_case(session=session, case_id=task.case_id)
+    if not can_read_case(actor, case) or not (can_work_task(actor, task, case) or actor.has_role("auditor")):
+        raise NotFound(f"no task {task_id}")
+    record_event(session=session, actor=actor, action="task_read", at=now, case_id=case.id, task_id=task.id)
+    data: dict[str, Any] = dict(task.answers or {})
+    if task.state == TaskStatus.OPEN:
+        data = {k: v for k, v in load_instance(case).task_data(task.id).items() if _is_plain(v)}
+    return {**task_summary(task), "case_reference": case.reference,
+            "form_schema": form_schema(case.process_version, task.form), "data": data}
+
+
+def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
+    """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
+    task = get_task(session=session, task_id=task_id)
+    case = get_case(session=session, case_id=task.case_id)
+    if not can_read_case(actor, case):
+        raise NotFound(f"no task {task_id}")
+    if not can_work_task(actor, task, case) and not _may_assign(actor, case):
+        raise Forbidden(f"this task is for the {task.role} role")
+
+
+def _may_assign(actor: Actor, case: Case) -> bool:
+    return actor.has_role("dsl") or (actor.has_role("manager") and case.team == actor.team)
+
+
+def case_detail(case: Case, session: Session) -> dict[str, Any]:
+    tasks = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN))
+    return {
+        **case_summary(case),
+        "process_version": case.process_version.number,
+        "incident": {"element": case.incident_element, "message": case.incident_message}
+        if case.incident_message else None,
+        "open_tasks": [task_summary(t) for t in tasks],
+        "active_elements": sorted({t.element_id for t in session.scalars(select(HumanTask).where(
+            HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN))}),
+        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
+                      "task_id": e.task_id, "summary": json.loads(e.summary or "{}")}
+                     for e in case_events(session=session, case_id=case.id) if e.action not in READS],
+    }
+
+
+READS = ("case_read", "task_read", "record_read")
+
+
+def record_detail(case: Case, session: Session) -> dict[str, Any]:
+    revisions = session.scalars(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
+                                .order_by(DecisionRecord.revision)).all()
+    request = session.scalars(select(SharingRequest).where(SharingRequest.case_id == case.id)).one_or_none()
+    disclosures = session.scalars(select(DisclosureLogEntry).where(DisclosureLogEntry.case_id == case.id)
+                                  .order_by(DisclosureLogEntry.id)).all()
+    return {
+        "case": case_summary(case),
+        "sharing_request": _columns(request, exclude=("id", "case_id")) | {
+            "subjects": [_columns(s, exclude=("id", "request_id")) for s in request.subjects]} if request else None,
+        "decisions": [_columns(r, exclude=("case_id",)) | {
+            "answers": [_columns(a, exclude=("id", "decision_id")) for a in r.answers],
+            "advice": [_columns(a, exclude=("id", "decision_id")) for a in r.advice]} for r in revisions],
+        "disclosures": [_columns(d, exclude=("case_id",)) | {
+            "items": [_columns(i, exclude=("id", "disclosure_id")) for i in d.items]} for d in disclosures],
+    }
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {"id": case.id, "reference": case.reference, "status": case.status, "direction": case.direction,
+            "urgency": case.urgency, "summary": case.summary, "started_by": case.started_by, "team": case.team,
+            "created_at": case.created_at.isoformat(), "next_timer_at": _iso(case.next_timer_at)}
+
+
+def task_summary(task: HumanTask) -> dict[str, Any]:
+    return {"id": task.id, "case_id": task.case_id, "element_id": task.element_id, "name": task.name,
+            "role": task.role, "state": task.state, "assignee": task.assignee, "claimed_by": task.claimed_by,
+            "form": task.form, "due_at": _iso(task.due_at), "created_at": task.created_at.isoformat(),
+            "completed_by": task.completed_by, "closed_at": _iso(task.closed_at)}
+
+
+def _columns(row: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    values = {}
+    for column in row.__table__.columns:
+        if column.key not in exclude:
+            value = getattr(row, column.key)
+            values[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return values
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _is_plain(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | list | dict) or value is None

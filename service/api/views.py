@@ -1,0 +1,194 @@
+"""The REST API (JSON): a thin layer over the domain services; errors are mapped in one handler."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.orm import Session
+
+from service.access import require_case_worker
+from service.accounts.service import (
+    Unauthenticated,
+    actor_of,
+    authenticate,
+    issue_token,
+    record_failed_login,
+    user_for_token,
+)
+from service.actors import Actor
+from service.cases import service as cases
+from service.errors import Forbidden, InvalidInput, Malformed
+from service.processes.bundled import BUNDLED_KEY
+from service.records.audit import verify_chain
+from service.tasks import service as tasks
+
+from . import casework
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with current_app.extensions["db_session_factory"].begin() as session:
+        yield session
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Malformed("the request body must be a JSON object (Content-Type: application/json)")
+    return data
+
+
+def text_field(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{name} is required", field=name)
+    return value
+
+
+def current_actor(session: Session) -> Actor:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Unauthenticated("sign in first: send 'Authorization: Bearer <token>' (POST /api/tokens gives one)")
+    return actor_of(user_for_token(session=session, token=header.removeprefix("Bearer ").strip(), now=now()))
+
+
+@api.post("/tokens")
+def create_token() -> Any:
+    data = body()
+    username, password = text_field(data, "username"), text_field(data, "password")
+    try:
+        with transaction() as session:
+            user = authenticate(session=session, username=username, password=password, now=now())
+            token, expires = issue_token(session=session, user=user, now=now())
+            return jsonify(token=token, expires_at=expires.isoformat(), username=user.username,
+                           roles=user.roles.split()), 201
+    except Unauthenticated:
+        with transaction() as session:
+            record_failed_login(session=session, username=username, now=now())
+        raise
+
+
+@api.get("/cases")
+def list_cases() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(cases=[casework.case_summary(c) for c in casework.list_cases(session=session, actor=actor)])
+
+
+@api.post("/cases")
+def start_case() -> Any:
+    data = body()
+    with transaction() as session:
+        actor = current_actor(session)
+        require_case_worker(actor)
+        case = cases.start_case(session=session, process_key=BUNDLED_KEY, actor=actor,
+                                direction=text_field(data, "direction"), urgency=text_field(data, "urgency"),
+                                summary=text_field(data, "summary"), now=now())
+        return jsonify(casework.case_detail(case, session)), 201
+
+
+@api.get("/cases/<case_id>")
+def get_case(case_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
+        return jsonify(casework.case_detail(case, session))
+
+
+@api.get("/cases/<case_id>/record")
+def get_record(case_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now(),
+                                      action="record_read")
+        return jsonify(casework.record_detail(case, session))
+
+
+@api.post("/cases/<case_id>/receipt")
+def confirm_receipt(case_id: str) -> Any:
+    data = body()
+    with transaction() as session:
+        actor = current_actor(session)
+        require_case_worker(actor)
+        casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
+        payload = {"received_by": text_field(data, "received_by"),
+                   "received_at": str(data.get("received_at") or now().isoformat())}
+        case = cases.deliver_message(session=session, case_id=case_id, name="receipt_confirmed", payload=payload,
+                                     actor=actor, now=now())
+        return jsonify(casework.case_detail(case, session))
+
+
+@api.get("/tasks")
+def list_tasks() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        found = casework.list_tasks(session=session, actor=actor, scope=request.args.get("scope", "mine"))
+        return jsonify(tasks=[casework.task_summary(t) for t in found], count=len(found))
+
+
+@api.get("/tasks/<task_id>")
+def get_task(task_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(casework.task_detail(session=session, task_id=task_id, actor=actor, now=now()))
+
+
+def _task_action(task_id: str, action: str) -> Any:
+    data = body() if action in ("assign", "complete") else {}
+    with transaction() as session:
+        actor = current_actor(session)
+        casework.check_task_access(session=session, task_id=task_id, actor=actor)
+        if action == "claim":
+            tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
+        elif action == "unclaim":
+            tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
+        elif action == "assign":
+            tasks.assign_task(session=session, task_id=task_id, actor=actor, assignee=text_field(data, "assignee"),
+                              now=now())
+        else:
+            answers = data.get("data")
+            if not isinstance(answers, dict):
+                raise InvalidInput("send the answers as an object in 'data'", field="data")
+            tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
+        task = tasks.get_task(session=session, task_id=task_id)
+        return jsonify(casework.task_summary(task))
+
+
+@api.post("/tasks/<task_id>/claim")
+def claim(task_id: str) -> Any:
+    return _task_action(task_id, "claim")
+
+
+@api.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str) -> Any:
+    return _task_action(task_id, "unclaim")
+
+
+@api.post("/tasks/<task_id>/assign")
+def assign(task_id: str) -> Any:
+    return _task_action(task_id, "assign")
+
+
+@api.post("/tasks/<task_id>/complete")
+def complete(task_id: str) -> Any:
+    return _task_action(task_id, "complete")
+
+
+@api.get("/audit/verify")
+def verify_audit() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        if not (actor.has_role("auditor") or actor.has_role("dsl")):
+            raise Forbidden("verifying the audit trail is for auditors and the DSL")
+        report = verify_chain(session=session)
+        return jsonify(ok=report.ok, checked=report.checked, problems=report.problems)

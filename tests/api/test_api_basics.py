@@ -1,0 +1,47 @@
+"""The API's contract: sign in with a token, clear errors with the right status, nothing changed by bad input."""
+
+from __future__ import annotations
+
+from tests.api.conftest import PASSWORD, Api
+
+
+def test_a_token_needs_the_right_password_and_guessing_is_stopped(api: Api) -> None:
+    assert api.post("/api/tokens", json={"username": "tess.teacher", "password": "wrong"}, expect=401)["error"]
+    for _ in range(4):
+        api.post("/api/tokens", json={"username": "tess.teacher", "password": "wrong"}, expect=401)
+    refused = api.post("/api/tokens", json={"username": "tess.teacher", "password": PASSWORD}, expect=429)
+    assert "too many failed sign-ins" in refused["error"]
+
+
+def test_calls_without_a_valid_token_are_refused(api: Api) -> None:
+    assert api.get("/api/cases", expect=401)["error"].startswith("sign in first")
+    response = api.client.get("/api/cases", headers={"Authorization": "Bearer nonsense"})
+    assert response.status_code == 401
+
+
+def test_bad_requests_get_clear_errors_and_change_nothing(api: Api) -> None:
+    malformed = api.client.post("/api/cases", data="{not json", content_type="application/json",
+                                headers={"Authorization": f"Bearer {api.token('tess.teacher')}"})
+    assert malformed.status_code == 400 and "JSON object" in malformed.get_json()["error"]
+    wrong = api.post("/api/cases", "tess.teacher", {"direction": "sideways", "urgency": "routine",
+                                                    "summary": "x"}, expect=422)
+    assert wrong["field"] == "direction"
+    assert api.get("/api/cases", "tess.teacher")["cases"] == []
+    assert api.get("/api/cases/no-such-case", "tess.teacher", expect=404)["error"]
+    assert api.get("/api/nowhere", "tess.teacher", expect=404)["error"]
+
+
+def test_a_practitioner_starts_a_case_and_sees_its_first_task(api: Api) -> None:
+    case = api.post("/api/cases", "tess.teacher", {"direction": "outbound_concern", "urgency": "routine",
+                                                   "summary": "Worried about Sam"}, expect=201)
+    assert case["status"] == "active" and case["reference"].startswith("ISD-")
+    [task] = case["open_tasks"]
+    assert task["element_id"] == "describe_concern"
+    detail = api.get(f"/api/tasks/{task['id']}", "tess.teacher")
+    assert detail["form_schema"]["title"] == "Describe the concern"
+    assert detail["data"]["direction"] == "outbound_concern"
+    mine = api.get("/api/tasks?scope=mine", "tess.teacher")
+    assert [t["id"] for t in mine["tasks"]] == [task["id"]]
+    refused = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {"immediate_danger": "?"}},
+                       expect=422)
+    assert {"immediate_danger", "concern", "subjects"} <= {p["field"] for p in refused["problems"]}
