@@ -26,7 +26,7 @@ from service.processes.bundled import BUNDLED_KEY
 from service.records.audit import verify_chain
 from service.tasks import service as tasks
 
-from . import casework
+from . import casework, openapi
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -192,3 +192,13 @@ def verify_audit() -> Any:
             raise Forbidden("verifying the audit trail is for auditors and the DSL")
         report = verify_chain(session=session)
         return jsonify(ok=report.ok, checked=report.checked, problems=report.problems)
+
+
+@api.get("/openapi.json")
+def openapi_document() -> Any:
+    return jsonify(openapi.document())
+
+
+@api.get("/docs")
+def openapi_docs() -> Any:
+    return openapi.docs_page(openapi.document())

@@ -1,0 +1,163 @@
+"""The API's OpenAPI 3 document, and a plain HTML page that lists it (served locally, no CDN)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+JSON = "application/json"
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+ERRORS = {
+    "400": _error("Malformed request (not a JSON object)"),
+    "401": _error("No valid token"),
+    "403": _error("Your role may not do this"),
+    "404": _error("No such thing, or not one you may see"),
+    "409": _error("Conflict: already completed, claimed by someone else, or changed meanwhile"),
+    "422": _error("Invalid input; `field` names the first wrong field, `problems` lists them all"),
+}
+
+
+def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {JSON: {"schema": schema}}}}
+
+
+def _responses(ok: dict[str, Any], *codes: str) -> dict[str, Any]:
+    return {**ok, **{code: ERRORS[code] for code in ("401", *codes)}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+ID = {"type": "string"}
+OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
+PATH_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
+TASK_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
+
+
+def document() -> dict[str, Any]:
+    task_action: dict[str, Any] = {
+        "parameters": TASK_ID,
+        "responses": _responses(_ok("The task after the action", _ref("Task")), "400", "403", "404", "409"),
+        "security": [{"bearer": []}],
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Safeguarding information sharing", "version": "1.0",
+                 "description": "Decide, record and share information about a child, step by step. "
+                                "Sign in with POST /api/tokens, then send `Authorization: Bearer <token>`."},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {
+                    "error": {"type": "string"}, "field": {"type": "string"},
+                    "problems": {"type": "array", "items": OBJECT}}},
+                "Task": {"type": "object", "required": ["id", "case_id", "element_id", "name", "role", "state"],
+                         "properties": {"id": ID, "case_id": ID, "element_id": ID, "name": {"type": "string"},
+                                        "role": {"type": "string"}, "state": {"type": "string"},
+                                        "assignee": {"type": "string", "nullable": True},
+                                        "claimed_by": {"type": "string", "nullable": True},
+                                        "due_at": {"type": "string", "nullable": True}}},
+                "Case": {"type": "object", "required": ["id", "reference", "status"],
+                         "properties": {"id": ID, "reference": {"type": "string"}, "status": {"type": "string"},
+                                        "direction": {"type": "string"}, "urgency": {"type": "string"},
+                                        "summary": {"type": "string"},
+                                        "open_tasks": {"type": "array", "items": _ref("Task")},
+                                        "timeline": {"type": "array", "items": OBJECT}}},
+            },
+        },
+        "paths": {
+            "/healthz": {"get": {"summary": "Is the service up?", "security": [],
+                                 "responses": _ok("Up", {"type": "object"})}},
+            "/api/tokens": {"post": {
+                "summary": "Sign in: exchange a username and password for a bearer token", "security": [],
+                "requestBody": _body({"type": "object", "required": ["username", "password"], "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string"}}}),
+                "responses": {**_ok("A token, valid for 12 hours", {"type": "object", "required": ["token"],
+                                    "properties": {"token": {"type": "string"}}}, "201"),
+                              "400": ERRORS["400"], "401": ERRORS["401"], "422": ERRORS["422"],
+                              "429": _error("Too many failed sign-ins: wait 15 minutes")}}},
+            "/api/cases": {
+                "get": {"summary": "Cases you may see, newest first", "security": [{"bearer": []}],
+                        "responses": _responses(_ok("Cases", {"type": "object", "properties": {
+                            "cases": {"type": "array", "items": _ref("Case")}}}), "403")},
+                "post": {"summary": "Start a case (an outbound concern or an inbound request)",
+                         "security": [{"bearer": []}],
+                         "requestBody": _body({"type": "object", "required": ["direction", "urgency", "summary"],
+                                               "properties": {
+                                                   "direction": {"type": "string",
+                                                                 "enum": ["outbound_concern", "inbound_request"]},
+                                                   "urgency": {"type": "string",
+                                                               "enum": ["emergency", "same_day", "routine"]},
+                                                   "summary": {"type": "string"}}}),
+                         "responses": _responses(_ok("The new case", _ref("Case"), "201"), "400", "403", "422")},
+            },
+            "/api/cases/{id}": {"get": {"summary": "A case: status, open tasks, timeline (the read is audited)",
+                                        "parameters": PATH_ID, "security": [{"bearer": []}],
+                                        "responses": _responses(_ok("The case", _ref("Case")), "403", "404")}},
+            "/api/cases/{id}/record": {"get": {
+                "summary": "The decision record: the request, each decision revision, the disclosure log",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The record", OBJECT), "403", "404")}},
+            "/api/cases/{id}/receipt": {"post": {
+                "summary": "Record that the recipient confirmed receipt", "parameters": PATH_ID,
+                "security": [{"bearer": []}],
+                "requestBody": _body({"type": "object", "required": ["received_by"], "properties": {
+                    "received_by": {"type": "string"}, "received_at": {"type": "string"}}}),
+                "responses": _responses(_ok("The case", _ref("Case")), "400", "403", "404", "409", "422")}},
+            "/api/tasks": {"get": {
+                "summary": "Task lists: yours, your team's queue (managers), escalations (DSL)",
+                "parameters": [{"name": "scope", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": ["mine", "team", "escalated"]}}],
+                "security": [{"bearer": []}],
+                "responses": _responses(_ok("Open tasks, soonest due first", {"type": "object", "properties": {
+                    "tasks": {"type": "array", "items": _ref("Task")}, "count": {"type": "integer"}}}),
+                    "403", "422")}},
+            "/api/tasks/{id}": {"get": {"summary": "A task with its form (JSON Schema) and current data",
+                                        "parameters": TASK_ID, "security": [{"bearer": []}],
+                                        "responses": _responses(_ok("The task", _ref("Task")), "403", "404")}},
+            "/api/tasks/{id}/claim": {"post": {**task_action, "summary": "Take a queued task"}},
+            "/api/tasks/{id}/unclaim": {"post": {**task_action, "summary": "Put a claimed task back"}},
+            "/api/tasks/{id}/assign": {"post": {
+                **task_action, "summary": "Give a task to a named person (managers, the DSL)",
+                "requestBody": _body({"type": "object", "required": ["assignee"],
+                                      "properties": {"assignee": {"type": "string"}}}),
+                "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
+            "/api/tasks/{id}/complete": {"post": {
+                **task_action, "summary": "Complete a task with answers valid against its form",
+                "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
+                "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
+            "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
+                                          "security": [{"bearer": []}],
+                                          "responses": _responses(_ok("The report", OBJECT), "403")}},
+        },
+    }
+
+
+def docs_page(spec: dict[str, Any]) -> str:
+    """The API reference as one readable page, built from the same document."""
+    rows = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            codes = ", ".join(sorted(op.get("responses", {})))
+            rows.append(f"<tr><td><code>{method.upper()}</code></td><td><code>{escape(path)}</code></td>"
+                        f"<td>{escape(op.get('summary', ''))}</td><td>{escape(codes)}</td></tr>")
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>API reference</title>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            "<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#111}"
+            "table{border-collapse:collapse}td,th{border:1px solid #888;padding:.4rem .6rem;text-align:left}"
+            "</style></head><body><main><h1>" + escape(spec["info"]["title"]) + " — API reference</h1>"
+            "<p>" + escape(spec["info"]["description"]) + "</p>"
+            "<p>Machine-readable: <a href='/api/openapi.json'>/api/openapi.json</a> (OpenAPI 3).</p>"
+            "<table><caption>Endpoints</caption><thead><tr><th scope='col'>Method</th><th scope='col'>Path</th>"
+            "<th scope='col'>What it does</th><th scope='col'>Responses</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></main></body></html>")
