@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, redirect, request, url_for
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -14,26 +14,22 @@ from service.config import Config
 from service.db import make_engine, make_session_factory
 from service.errors import DomainError, InvalidInput
 from service.metrics import render_metrics
-
-INDEX = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Safeguarding information sharing</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>Safeguarding information sharing</h1>
-<p>The decision service is running. Health: <a href="/healthz">/healthz</a>.</p></main></body></html>"""
+from service.web.views import web
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the application for ``config`` (read from the environment when not given)."""
     config = config or Config.from_env()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing)
+    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=config.secure_cookies)
     engine = make_engine(config.database_url)
     app.extensions["db_session_factory"] = make_session_factory(engine)
     app.extensions["service_config"] = config
 
     @app.get("/")
-    def index() -> str:
-        return render_template_string(INDEX)
+    def index() -> Any:
+        return redirect(url_for("web.tasks"))
 
     @app.get("/healthz")
     def healthz() -> Any:
@@ -48,6 +44,7 @@ def create_app(config: Config | None = None) -> Flask:
         return Response(body, mimetype="text/plain; version=0.0.4")
 
     app.register_blueprint(api)
+    app.register_blueprint(web)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

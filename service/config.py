@@ -32,6 +32,8 @@ class Config:
     user_mail_domain: str = "localhost"
     # How often the sweep looks for due timers, in seconds.
     sweep_interval: float = 1.0
+    # Session cookies only over HTTPS: on in any deployment (off for the embedded http://127.0.0.1).
+    secure_cookies: bool = False
     # Office hours for deadlines in working hours and days (UK time), as "HH:MM-HH:MM".
     working_hours: str = "09:00-17:00"
 
@@ -44,6 +46,7 @@ class Config:
         }
         changes.update({name: os.environ.get(name.upper()) or None for name in _OPTIONAL_SETTINGS})
         changes["sweep_interval"] = float(os.environ.get("SWEEP_INTERVAL", defaults.sweep_interval))
+        changes["secure_cookies"] = os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes")
         return replace(defaults, **changes)
 
     def notify_address(self, role: str) -> str | None:
@@ -56,4 +59,4 @@ _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_u
                   "notify_head_of_service", "user_mail_domain", "working_hours")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
-ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval"))
+ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies"))

@@ -89,17 +89,19 @@ def _may_assign(actor: Actor, case: Case) -> bool:
 
 
 def case_detail(case: Case, session: Session) -> dict[str, Any]:
-    tasks = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN))
+    all_tasks = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)))
+    open_tasks = [t for t in all_tasks if t.state == TaskStatus.OPEN]
+    names = {t.id: t.name for t in all_tasks}
     return {
         **case_summary(case),
         "process_version": case.process_version.number,
         "incident": {"element": case.incident_element, "message": case.incident_message}
         if case.incident_message else None,
-        "open_tasks": [task_summary(t) for t in tasks],
-        "active_elements": sorted({t.element_id for t in session.scalars(select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN))}),
+        "open_tasks": [task_summary(t) for t in open_tasks],
+        "active_elements": sorted({t.element_id for t in open_tasks}),
         "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
-                      "task_id": e.task_id, "summary": json.loads(e.summary or "{}")}
+                      "task_id": e.task_id, "task": names.get(e.task_id or ""),
+                      "summary": json.loads(e.summary or "{}")}
                      for e in case_events(session=session, case_id=case.id) if e.action not in READS],
     }
 

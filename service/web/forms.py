@@ -1,0 +1,136 @@
+"""A task's JSON Schema as HTML form fields, and a submitted HTML form back as the JSON answers.
+
+Only the shapes our forms use are supported (the process owners' forms are checked against them):
+booleans (yes / no), text, long text, dates, date-times, emails, one-of choices, sets of choices,
+and lists of small records (people, items) entered as rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+ROWS_SHOWN = 3
+LONG_TEXT = 200
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # boolean / choice / choices / text / textarea / date / datetime / email / rows
+    title: str
+    hint: str
+    required: bool
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    columns: list[Field] = field(default_factory=list)
+    value: Any = None
+    error: str | None = None
+    const: Any = None
+
+    @property
+    def row_count(self) -> int:
+        """How many rows to show: those filled in, and room for more."""
+        return max(len(self.value or []) + 1, ROWS_SHOWN)
+
+    def cells(self, index: int) -> list[Field]:
+        """The columns of row ``index``, each holding that row's value."""
+        rows = self.value if isinstance(self.value, list) else []
+        row = rows[index] if index < len(rows) and isinstance(rows[index], Mapping) else {}
+        return [replace(column, value=row.get(column.name)) for column in self.columns]
+
+
+def fields_for(schema: Mapping[str, Any], data: Mapping[str, Any] | None = None,
+               errors: Mapping[str, str] | None = None) -> list[Field]:
+    """The form's fields in display order, filled from ``data`` and marked with ``errors``."""
+    data, errors = data or {}, errors or {}
+    required = set(schema.get("required", []))
+    found = []
+    for name, spec in (schema.get("properties") or {}).items():
+        one = _field(name, spec, name in required)
+        one.value = data.get(name, spec.get("default"))
+        one.error = errors.get(name)
+        found.append(one)
+    return found
+
+
+def _field(name: str, spec: Mapping[str, Any], required: bool) -> Field:
+    kinds = spec.get("type")
+    kind_list = kinds if isinstance(kinds, list) else [kinds]
+    title, hint = str(spec.get("title", name.replace("_", " "))), str(spec.get("description", ""))
+    if "boolean" in kind_list:
+        return Field(name, "boolean", title, hint, required, const=spec.get("const"))
+    if "array" in kind_list:
+        items = spec.get("items") or {}
+        if items.get("type") == "object":
+            inner = set(items.get("required", []))
+            columns = [_field(key, sub, key in inner) for key, sub in (items.get("properties") or {}).items()]
+            return Field(name, "rows", title, hint, required, columns=columns)
+        return Field(name, "choices", title, hint, required, choices=_choices(items))
+    if "oneOf" in spec or "enum" in spec:
+        return Field(name, "choice", title, hint, required, choices=_choices(spec), const=spec.get("const"))
+    if "const" in spec:
+        return Field(name, "choice", title, hint, required, choices=[(spec["const"], title)], const=spec["const"])
+    text_format = spec.get("format")
+    kind = {"date": "date", "date-time": "datetime", "email": "email"}.get(str(text_format), "")
+    if not kind:
+        kind = "textarea" if int(spec.get("maxLength", LONG_TEXT + 1)) > LONG_TEXT else "text"
+    return Field(name, kind, title, hint, required)
+
+
+def _choices(spec: Mapping[str, Any]) -> list[tuple[str, str]]:
+    if "oneOf" in spec:
+        return [(str(option["const"]), str(option.get("title", option["const"]))) for option in spec["oneOf"]]
+    return [(str(value), str(value).replace("_", " ")) for value in spec.get("enum", [])]
+
+
+def answers_from(schema: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON answers a submitted form means (left-out fields are left out, not sent as blanks)."""
+    answers: dict[str, Any] = {}
+    for name, spec in (schema.get("properties") or {}).items():
+        one = _field(name, spec, False)
+        value = _read(one, spec, form, name)
+        if value is not _MISSING:
+            answers[name] = value
+    return answers
+
+
+_MISSING = object()
+
+
+def _read(one: Field, spec: Mapping[str, Any], form: Mapping[str, Any], name: str) -> Any:
+    getlist = getattr(form, "getlist", None)
+    if one.kind == "rows":
+        rows = []
+        items = spec.get("items") or {}
+        for index in range(50):
+            row = {}
+            for column in one.columns:
+                column_spec = (items.get("properties") or {}).get(column.name, {})
+                value = _read(column, column_spec, form, f"{name}-{index}-{column.name}")
+                if value is not _MISSING:
+                    row[column.name] = value
+            if row:
+                rows.append(row)
+        return rows if rows else _MISSING
+    if one.kind == "choices":
+        chosen = getlist(name) if getlist else form.get(name, [])
+        return list(chosen) if chosen else _MISSING
+    raw = form.get(name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        nullable = isinstance(spec.get("type"), list) and "null" in spec["type"]
+        return None if nullable and raw is not None else _MISSING
+    if one.kind == "boolean":
+        return {"yes": True, "no": False}.get(str(raw), raw)
+    if one.kind == "datetime" and len(str(raw)) == 16:
+        return f"{raw}:00+00:00"  # a browser's datetime-local has no seconds or zone: taken as UTC
+    return str(raw).strip()
+
+
+def errors_by_field(problems: list[dict[str, str | None]] | None) -> dict[str, str]:
+    """The first problem of each field, keyed by the top-level field it belongs to."""
+    found: dict[str, str] = {}
+    for problem in problems or []:
+        top = (problem.get("field") or "").split("/")[0]
+        found.setdefault(top, problem.get("message") or "needs an answer")
+    return found

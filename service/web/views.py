@@ -1,0 +1,270 @@
+"""The web pages: sign in, task lists, a task's form, a case with its diagram and record, audit."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from service.access import can_work_task, may_work_cases
+from service.accounts.service import (
+    TooManyAttempts,
+    Unauthenticated,
+    actor_of,
+    authenticate,
+    record_failed_login,
+    user_by_name,
+)
+from service.actors import Actor
+from service.api import casework
+from service.cases import service as cases
+from service.cases.models import Case
+from service.config import PROJECT_ROOT
+from service.errors import DomainError, InvalidInput
+from service.processes.bundled import BUNDLED_KEY
+from service.processes.service import form_schema
+from service.records.audit import verify_chain
+from service.tasks import service as tasks
+
+from .forms import answers_from, errors_by_field, fields_for
+
+web = Blueprint("web", __name__, template_folder="templates")
+VENDOR = PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"
+HEADINGS = {"mine": "My tasks", "team": "Team queue", "escalated": "Escalations"}
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    with current_app.extensions["db_session_factory"].begin() as db:
+        yield db
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+@web.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "actor": getattr(request, "actor", None)}
+
+
+@web.before_app_request
+def _guard() -> WerkzeugResponse | None:
+    if request.path.startswith("/api/") or request.endpoint in (None, "static", "healthz", "metrics"):
+        return None
+    if request.method == "POST" and request.form.get("csrf_token") != session.get("csrf"):
+        abort(400, "This form has expired: go back, reload the page and try again.")
+    request.actor = None  # type: ignore[attr-defined]
+    username = session.get("user")
+    if username:
+        with transaction() as db:
+            user = user_by_name(session=db, username=username)
+            request.actor = actor_of(user) if user else None  # type: ignore[attr-defined]
+    if request.actor is None and request.endpoint not in ("web.login", "web.vendor", "index"):  # type: ignore[attr-defined]
+        return redirect(url_for("web.login", next=request.path))
+    return None
+
+
+def actor() -> Actor:
+    found: Actor | None = getattr(request, "actor", None)
+    if found is None:
+        abort(401)
+    return found
+
+
+@web.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        return render_template("login.html")
+    username = request.form.get("username", "").strip()
+    try:
+        with transaction() as db:
+            user = authenticate(session=db, username=username, password=request.form.get("password", ""),
+                                now=now())
+    except Unauthenticated as exc:
+        with transaction() as db:
+            record_failed_login(session=db, username=username, now=now())
+        return render_template("login.html", error=exc.message, username=username), 401
+    except TooManyAttempts as exc:
+        return render_template("login.html", error=exc.message, username=username), 429
+    session.clear()
+    session["user"] = user.username
+    csrf_token()
+    target = request.args.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.tasks"))
+
+
+@web.post("/logout")
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@web.get("/tasks")
+def tasks_page() -> Any:
+    scope = request.args.get("scope", "mine")
+    q, urgency = request.args.get("q", "").strip().lower(), request.args.get("urgency", "")
+    overdue_only = request.args.get("overdue") == "1"
+    moment = now()
+    with transaction() as db:
+        found = casework.list_tasks(session=db, actor=actor(), scope=scope if scope in HEADINGS else "mine")
+        case_by_id = {c.id: c for c in db.scalars(select(Case).where(Case.id.in_({t.case_id for t in found})))}
+        rows: list[dict[str, Any]] = []
+        for task in found:
+            case = case_by_id[task.case_id]
+            row: dict[str, Any] = {"task": task, "case": case, "overdue": bool(task.due_at and task.due_at < moment)}
+            text = f"{task.name} {case.reference} {case.summary}".lower()
+            if (q and q not in text) or (urgency and case.urgency != urgency) or (overdue_only and not row["overdue"]):
+                continue
+            rows.append(row)
+    rows.sort(key=lambda r: r["task"].created_at, reverse=True)
+    counts = {"overdue": sum(r["overdue"] for r in rows), "claimed": sum(bool(r["task"].claimed_by) for r in rows)}
+    return render_template("tasks.html", tasks=rows, scope=scope, heading=HEADINGS.get(scope, "My tasks"), q=q,
+                           urgency=urgency, overdue_only=overdue_only, counts=counts)
+
+
+web.add_url_rule("/tasks", endpoint="tasks", view_func=tasks_page)
+
+
+@web.route("/tasks/<task_id>", methods=["GET", "POST"])
+def task(task_id: str) -> Any:
+    with transaction() as db:
+        detail = casework.task_detail(session=db, task_id=task_id, actor=actor(), now=now())
+        case = cases.get_case(session=db, case_id=detail["case_id"])
+        schema = form_schema(case.process_version, detail["form"]) or {}
+        task_row = tasks.get_task(session=db, task_id=task_id)
+    if request.method == "GET":
+        return _task_page(task_row, case, schema, detail["data"])
+    action = request.form.get("action", "complete")
+    answers = answers_from(schema, request.form) if action == "complete" else {}
+    try:
+        with transaction() as db:
+            casework.check_task_access(session=db, task_id=task_id, actor=actor())
+            if action == "claim":
+                tasks.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
+            elif action == "unclaim":
+                tasks.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
+            else:
+                tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
+    except InvalidInput as exc:
+        return _task_page(task_row, case, schema, answers, exc.message, errors_by_field(exc.problems)), 422
+    except DomainError as exc:
+        return _task_page(task_row, case, schema, answers, exc.message), exc.status
+    if action == "complete":
+        flash(f"Done: {task_row.name}.")
+        return redirect(url_for("web.case", case_id=case.id))
+    return redirect(url_for("web.task", task_id=task_id))
+
+
+def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str, Any], error: str | None = None,
+               field_errors: dict[str, str] | None = None) -> str:
+    return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
+                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors))
+
+
+@web.get("/cases")
+def cases_page() -> Any:
+    with transaction() as db:
+        return render_template("cases.html", cases=casework.list_cases(session=db, actor=actor()))
+
+
+web.add_url_rule("/cases", endpoint="cases", view_func=cases_page)
+
+
+@web.route("/cases/new", methods=["GET", "POST"])
+def new_case() -> Any:
+    if request.method == "GET":
+        return render_template("new_case.html")
+    try:
+        with transaction() as db:
+            if not may_work_cases(actor()):
+                abort(403)
+            case = cases.start_case(session=db, process_key=BUNDLED_KEY, actor=actor(),
+                                    direction=request.form.get("direction", ""),
+                                    urgency=request.form.get("urgency", ""),
+                                    summary=request.form.get("summary", ""), now=now())
+            first = next(iter(casework.case_detail(case, db)["open_tasks"]), None)
+    except InvalidInput as exc:
+        return render_template("new_case.html", error=exc.message), 422
+    return redirect(url_for("web.task", task_id=first["id"]) if first else url_for("web.case", case_id=case.id))
+
+
+@web.get("/cases/<case_id>")
+def case(case_id: str) -> Any:
+    with transaction() as db:
+        found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
+        detail = casework.case_detail(found, db)
+        record = casework.record_detail(found, db)
+        waiting = found.status == "active" and "receipt_confirmed" in cases.load_instance(found).waiting_messages()
+        may_work = (may_work_cases(actor()) and any(
+            can_work_task(actor(), t, found) for t in tasks.list_open_tasks(session=db)
+            if t.case_id == found.id)) or found.started_by == actor().username
+    return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,
+                           may_work=may_work)
+
+
+@web.post("/cases/<case_id>/receipt")
+def receipt(case_id: str) -> Any:
+    with transaction() as db:
+        casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
+        if not may_work_cases(actor()):
+            abort(403)
+        by = request.form.get("received_by", "").strip() or "the recipient"
+        cases.deliver_message(session=db, case_id=case_id, name="receipt_confirmed",
+                              payload={"received_by": by, "received_at": now().isoformat()}, actor=actor(), now=now())
+    flash("Receipt recorded.")
+    return redirect(url_for("web.case", case_id=case_id))
+
+
+@web.get("/cases/<case_id>/diagram.bpmn")
+def diagram(case_id: str) -> Any:
+    with transaction() as db:
+        found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
+        files = found.process_version.file_map()
+    xml = next(text for name, text in files.items() if name.endswith(".bpmn"))
+    return Response(xml, mimetype="application/xml")
+
+
+@web.route("/audit", methods=["GET", "POST"])
+def audit() -> Any:
+    current = actor()
+    if not (current.has_role("auditor") or current.has_role("dsl")):
+        abort(403)
+    reference = request.args.get("reference", "").strip()
+    with transaction() as db:
+        found = db.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None
+        report = verify_chain(session=db) if request.method == "POST" else None
+    return render_template("audit.html", reference=reference, found=found, report=report)
+
+
+@web.get("/vendor/bpmn-js/<path:path>")
+def vendor(path: str) -> Any:
+    if not Path(VENDOR).is_dir():
+        abort(404)
+    return send_from_directory(VENDOR, path, max_age=3600)

@@ -1,0 +1,123 @@
+"""Practitioners' journeys in a real browser, from signing in to the printed record."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from service.accounts.demo import DEMO_PASSWORD, seed_demo_accounts
+from service.app import create_app
+from service.config import Config
+from service.db import make_engine, make_session_factory
+from service.migrate import upgrade
+from service.processes.bundled import publish_bundled
+from tests.mailserver import free_port
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as s:
+        publish_bundled(session=s, now=datetime.now(UTC))
+        seed_demo_accounts(session=s, now=datetime.now(UTC))
+    engine.dispose()
+    port = free_port()
+    server = make_server("127.0.0.1", port, create_app(Config(database_url=url)), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def answer(page: Any, **answers: Any) -> None:
+    """Fill a task's form: True/False pick yes/no, ("choice", v) picks a radio, strings are typed."""
+    for name, value in answers.items():
+        if isinstance(value, bool):
+            page.check(f"input[name='{name}'][value='{'yes' if value else 'no'}']")
+        elif isinstance(value, tuple):
+            page.check(f"input[name='{name}'][value='{value[1]}']")
+        else:
+            page.fill(f"[name='{name}']", value)
+
+
+def submit(page: Any) -> None:
+    page.click("button[name=action][value=complete]")
+    assert "There is a problem" not in page.content(), page.inner_text("main")
+
+
+def open_task(page: Any, name: str) -> None:
+    page.get_by_role("link", name=name).first.click()
+
+
+@pytest.mark.e2e
+def test_scenario_1_from_sign_in_to_the_printed_record(browser: Any, live_server: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server, "tess.teacher")
+    assert page.get_by_role("heading", name="My tasks").is_visible()
+    page.click("text=New case")
+    page.check("input[name=direction][value=outbound_concern]")
+    page.check("input[name=urgency][value=routine]")
+    page.fill("#summary", "Young carer: referral to early help")
+    page.click("main button[type=submit]")
+
+    answer(page, immediate_danger=False, concern="Sam looks after his mother most evenings and is often late.")
+    answer(page, **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Sam Carter",
+                    "subjects-1-role": ("c", "parent_carer"), "subjects-1-name": "Jo Carter"})
+    page.screenshot(path=str(SHOTS / "1-describe-concern.png"), full_page=True)
+    submit(page)
+    open_task(page, "Is there a clear legitimate purpose?")
+    answer(page, purpose=("c", "early_help"), purpose_clear=True, purpose_reasons="Early help assessment")
+    submit(page)
+    open_task(page, "Does it identify anyone? What kind of information?")
+    answer(page, confidential=True)
+    submit(page)
+    open_task(page, "Is consent the right basis, and do you have it?")
+    answer(page, consent_appropriate=True, seeking_consent_increases_risk=False, consent_result=("c", "given"),
+           consent_of_whom=("c", "parent_with_parental_responsibility"), consent_scope="Caring role and attendance",
+           consent_date="2026-11-24", consent_method=("c", "written"), unsure=False)
+    submit(page)
+    open_task(page, "Decide how much to share")
+    answer(page, recipient_person="Alex Reed", recipient_role="Early help coordinator",
+           recipient_organisation="Northshire early help", recipient_email="alex.reed@example.org",
+           recipient_verified_how="Council directory", share_extent=("c", "share_in_part"),
+           withheld_and_why="Mother's diagnosis: not needed", third_parties_redacted=True)
+    answer(page, **{"items-0-summary": "Cares for his mother most evenings", "items-0-nature": ("c", "fact"),
+                    "items-0-currency": ("c", "current"), "items-0-accuracy_checked": True})
+    submit(page)
+    open_task(page, "Send securely")
+    answer(page, channel=("c", "secure_email"), security_controls="Encrypted email", sent_confirmed=True)
+    submit(page)
+    page.fill("#received_by", "Alex Reed")
+    page.click("text=Record the receipt")
+    open_task(page, "Tell the person it was shared?")
+    answer(page, subject_informed=True, subject_informed_who="Jo and Sam", subject_informed_when="2026-11-25",
+           subject_informed_how=("c", "in_person"))
+    submit(page)
+    open_task(page, "Record the decision and reasons")
+    answer(page, decision_summary="Shared the minimum with early help, with consent.", accuracy_confirmed=True)
+    submit(page)
+
+    text = page.inner_text("main")
+    assert "completed" in text and "share in part" in text
+    assert "Article 6(1)(e) public task (DPA 2018 s.8)" in text and "Consent" in text
+    page.emulate_media(media="print")
+    page.screenshot(path=str(SHOTS / "1-printed-record.png"), full_page=True)
+    page.pdf(path=str(SHOTS / "1-record.pdf")) if hasattr(page, "pdf") else None
