@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.access import can_read_case, can_work_task, require_case_worker, require_readable
+from service.access import can_read_case, can_work_task, may_work_cases, require_case_worker, require_readable
+from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
@@ -25,9 +26,52 @@ TASK_SCOPES = ("mine", "team", "escalated")
 
 def readable_case(*, session: Session, case_id: str, actor: Actor, now: datetime, action: str = "case_read") -> Case:
     case = get_case(session=session, case_id=case_id)
-    require_readable(actor, case)
+    if not holds_a_task(session, actor, case):
+        require_readable(actor, case)
     record_event(session=session, actor=actor, action=action, at=now, case_id=case.id)
     return case
+
+
+def holds_a_task(session: Session, actor: Actor, case: Case) -> bool:
+    """Whether a task of the case has been given to (or taken by) the actor: that makes the case theirs to see."""
+    return session.scalar(select(HumanTask.id).where(
+        HumanTask.case_id == case.id,
+        or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username)).limit(1)) is not None
+
+
+def can_see(session: Session, actor: Actor, case: Case) -> bool:
+    return can_read_case(actor, case) or holds_a_task(session, actor, case)
+
+
+def check_assignee(*, session: Session, task_id: str, assignee: str) -> None:
+    """A task can only be given to an active colleague who could work it in this case's team."""
+    task = get_task(session=session, task_id=task_id)
+    case = get_case(session=session, case_id=task.case_id)
+    user = user_by_name(session=session, username=assignee)
+    if user is None:
+        raise InvalidInput(f"there is no active account called {assignee}", field="assignee")
+    colleague = actor_of(user)
+    same_team = case.team is not None and colleague.team == case.team
+    allowed = colleague.has_role("dsl") or (task.role != "dsl" and same_team and colleague.has_role(task.role))
+    if not allowed:
+        raise InvalidInput(f"{assignee} cannot work this task: it needs a {task.role} of team {case.team or '-'}",
+                           field="assignee")
+
+
+def receipt_payload(data: dict[str, Any], now: datetime) -> dict[str, str]:
+    """A recipient's receipt as recorded by a practitioner: who, and when (an ISO instant, default now)."""
+    by = data.get("received_by")
+    if not isinstance(by, str) or not by.strip() or len(by) > 200:
+        raise InvalidInput("received_by: name who confirmed receipt (up to 200 characters)", field="received_by")
+    at = data.get("received_at") or now.isoformat()
+    try:
+        moment = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput("received_at must be a date and time, e.g. 2026-11-25T10:30:00+00:00",
+                           field="received_at") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return {"received_by": by.strip(), "received_at": moment.isoformat()}
 
 
 def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case]:
@@ -35,7 +79,9 @@ def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case
         raise Forbidden("your role has no access to case data")
     query = select(Case).order_by(Case.created_at.desc()).limit(limit)
     if not (actor.has_role("dsl") or actor.has_role("auditor")):
-        mine = Case.started_by == actor.username
+        held = select(HumanTask.case_id).where(
+            or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
+        mine = or_(Case.started_by == actor.username, Case.id.in_(held))
         query = query.where(or_(mine, Case.team == actor.team) if actor.has_role("manager") else mine)
     return list(session.scalars(query))
 
@@ -64,7 +110,8 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
 def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) -> dict[str, Any]:
     task = get_task(session=session, task_id=task_id)
     case = get_case(session=session, case_id=task.case_id)
-    if not can_read_case(actor, case) or not (can_work_task(actor, task, case) or actor.has_role("auditor")):
+    _require_case_data_role(actor)
+    if not can_see(session, actor, case):
         raise NotFound(f"no task {task_id}")
     record_event(session=session, actor=actor, action="task_read", at=now, case_id=case.id, task_id=task.id)
     data: dict[str, Any] = dict(task.answers or {})
@@ -78,10 +125,21 @@ def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
     """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
     task = get_task(session=session, task_id=task_id)
     case = get_case(session=session, case_id=task.case_id)
+    _require_case_data_role(actor)
+    if not may_work_cases(actor):
+        raise Forbidden("your role does not work on cases")
+    mine = task.assignee == actor.username or task.claimed_by == actor.username
+    if mine:
+        return
     if not can_read_case(actor, case):
         raise NotFound(f"no task {task_id}")
     if not can_work_task(actor, task, case) and not _may_assign(actor, case):
         raise Forbidden(f"this task is for the {task.role} role")
+
+
+def _require_case_data_role(actor: Actor) -> None:
+    if not (may_work_cases(actor) or actor.has_role("auditor")):
+        raise Forbidden("your role has no access to case data")
 
 
 def _may_assign(actor: Actor, case: Case) -> bool:

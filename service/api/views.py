@@ -87,9 +87,9 @@ def list_cases() -> Any:
 
 @api.post("/cases")
 def start_case() -> Any:
-    data = body()
     with transaction() as session:
         actor = current_actor(session)
+        data = body()
         require_case_worker(actor)
         case = cases.start_case(session=session, process_key=BUNDLED_KEY, actor=actor,
                                 direction=text_field(data, "direction"), urgency=text_field(data, "urgency"),
@@ -116,13 +116,12 @@ def get_record(case_id: str) -> Any:
 
 @api.post("/cases/<case_id>/receipt")
 def confirm_receipt(case_id: str) -> Any:
-    data = body()
     with transaction() as session:
         actor = current_actor(session)
+        data = body()
         require_case_worker(actor)
         casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
-        payload = {"received_by": text_field(data, "received_by"),
-                   "received_at": str(data.get("received_at") or now().isoformat())}
+        payload = casework.receipt_payload(data, now())
         case = cases.deliver_message(session=session, case_id=case_id, name="receipt_confirmed", payload=payload,
                                      actor=actor, now=now())
         return jsonify(casework.case_detail(case, session))
@@ -144,17 +143,18 @@ def get_task(task_id: str) -> Any:
 
 
 def _task_action(task_id: str, action: str) -> Any:
-    data = body() if action in ("assign", "complete") else {}
     with transaction() as session:
         actor = current_actor(session)
+        data = body() if action in ("assign", "complete") else {}
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         if action == "claim":
             tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "unclaim":
             tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "assign":
-            tasks.assign_task(session=session, task_id=task_id, actor=actor, assignee=text_field(data, "assignee"),
-                              now=now())
+            assignee = text_field(data, "assignee")
+            casework.check_assignee(session=session, task_id=task_id, assignee=assignee)
+            tasks.assign_task(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now())
         else:
             answers = data.get("data")
             if not isinstance(answers, dict):

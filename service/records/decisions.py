@@ -274,7 +274,7 @@ def _transmission_entry(task: HumanTask, chosen: Mapping[str, Any], done: list[H
 def _receipt(task: HumanTask, done: list[HumanTask], facts: Mapping[str, Any]) -> tuple[datetime | None, str | None]:
     receipt = facts.get("receipt")
     if isinstance(receipt, Mapping) and receipt.get("received_at"):
-        return _instant(receipt["received_at"]), receipt.get("received_by")
+        return _instant(receipt["received_at"]), str(receipt.get("received_by") or "")[:200] or None
     later = done[done.index(task) + 1:]
     for follow_up in later:
         answers = follow_up.answers or {}
@@ -329,7 +329,10 @@ def _instant(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str) and value:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
     else:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
