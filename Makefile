@@ -46,6 +46,7 @@ lint: install
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.timers
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -90,8 +90,8 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
     if scope not in TASK_SCOPES:
         raise InvalidInput(f"scope must be one of {', '.join(TASK_SCOPES)}", field="scope")
     require_case_worker(actor)
-    query = (select(HumanTask).join(Case, HumanTask.case_id == Case.id).where(HumanTask.state == TaskStatus.OPEN)
-             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at.desc()).limit(limit))
+    query = (select(HumanTask).where(HumanTask.state == TaskStatus.OPEN)
+             .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at.desc()).limit(limit))
     if scope == "mine":
         query = query.where(or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
     elif scope == "team":
@@ -99,12 +99,19 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
             raise Forbidden("the team queue is for managers and the DSL")
         query = query.where(HumanTask.role == "manager")
         if not actor.has_role("dsl"):
-            query = query.where(Case.team == actor.team)
+            query = query.where(HumanTask.team == actor.team)
     else:
         if not actor.has_role("dsl"):
             raise Forbidden("escalations are for the DSL")
         query = query.where(HumanTask.role == "dsl")
     return list(session.scalars(query))
+
+
+def next_tasks(*, session: Session, case_id: str, actor: Actor) -> list[HumanTask]:
+    """The open tasks of a case that the actor can do next (after completing one, say)."""
+    case = get_case(session=session, case_id=case_id)
+    found = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.OPEN))
+    return [t for t in found if can_work_task(actor, t, case)]
 
 
 def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) -> dict[str, Any]:

@@ -108,6 +108,12 @@ def document() -> dict[str, Any]:
                 "summary": "The decision record: the request, each decision revision, the disclosure log",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
                 "responses": _responses(_ok("The record", OBJECT), "403", "404")}},
+            "/api/cases/{id}/record.pdf": {"get": {
+                "summary": "The decision record as a PDF (also: the record with Accept: application/pdf)",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": {"200": {"description": "The PDF", "content": {"application/pdf": {
+                    "schema": {"type": "string", "format": "binary"}}}}, "401": ERRORS["401"], "403": ERRORS["403"],
+                    "404": ERRORS["404"]}}},
             "/api/cases/{id}/receipt": {"post": {
                 "summary": "Record that the recipient confirmed receipt", "parameters": PATH_ID,
                 "security": [{"bearer": []}],
@@ -117,7 +123,9 @@ def document() -> dict[str, Any]:
             "/api/tasks": {"get": {
                 "summary": "Task lists: yours, your team's queue (managers), escalations (DSL)",
                 "parameters": [{"name": "scope", "in": "query", "required": False,
-                                "schema": {"type": "string", "enum": ["mine", "team", "escalated"]}}],
+                                "schema": {"type": "string", "enum": ["mine", "team", "escalated"]}},
+                               {"name": "limit", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
                 "security": [{"bearer": []}],
                 "responses": _responses(_ok("Open tasks, soonest due first", {"type": "object", "properties": {
                     "tasks": {"type": "array", "items": _ref("Task")}, "count": {"type": "integer"}}}),
@@ -133,7 +141,8 @@ def document() -> dict[str, Any]:
                                       "properties": {"assignee": {"type": "string"}}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
             "/api/tasks/{id}/complete": {"post": {
-                **task_action, "summary": "Complete a task with answers valid against its form",
+                **task_action, "summary": "Complete a task with answers valid against its form; the reply lists "
+                                          "the case's next tasks for you (`next_tasks`)",
                 "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",

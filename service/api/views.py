@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from service.access import require_case_worker
@@ -24,11 +24,13 @@ from service.cases import service as cases
 from service.errors import Forbidden, InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
 from service.records.audit import verify_chain
+from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
 from . import casework, openapi
 
 api = Blueprint("api", __name__, url_prefix="/api")
+JSON_TYPE, PDF_TYPE = "application/json", "application/pdf"
 
 
 @contextmanager
@@ -91,7 +93,10 @@ def start_case() -> Any:
         actor = current_actor(session)
         data = body()
         require_case_worker(actor)
-        case = cases.start_case(session=session, process_key=BUNDLED_KEY, actor=actor,
+        process = data.get("process", BUNDLED_KEY)
+        if not isinstance(process, str):
+            raise InvalidInput("process must be the key of a published process", field="process")
+        case = cases.start_case(session=session, process_key=process, actor=actor,
                                 direction=text_field(data, "direction"), urgency=text_field(data, "urgency"),
                                 summary=text_field(data, "summary"), now=now())
         return jsonify(casework.case_detail(case, session)), 201
@@ -107,11 +112,26 @@ def get_case(case_id: str) -> Any:
 
 @api.get("/cases/<case_id>/record")
 def get_record(case_id: str) -> Any:
+    wants_pdf = request.accept_mimetypes.best_match([JSON_TYPE, PDF_TYPE]) == PDF_TYPE
+    return _record(case_id, as_pdf=wants_pdf)
+
+
+@api.get("/cases/<case_id>/record.pdf")
+def get_record_pdf(case_id: str) -> Any:
+    return _record(case_id, as_pdf=True)
+
+
+def _record(case_id: str, *, as_pdf: bool) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now(),
                                       action="record_read")
-        return jsonify(casework.record_detail(case, session))
+        record = casework.record_detail(case, session)
+    if not as_pdf:
+        return jsonify(record)
+    document = record_pdf(record, printed_by=actor.username, printed_at=now().isoformat(timespec="minutes"))
+    return Response(document, mimetype=PDF_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="record-{record["case"]["reference"]}.pdf"'})
 
 
 @api.post("/cases/<case_id>/receipt")
@@ -131,8 +151,17 @@ def confirm_receipt(case_id: str) -> Any:
 def list_tasks() -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        found = casework.list_tasks(session=session, actor=actor, scope=request.args.get("scope", "mine"))
+        found = casework.list_tasks(session=session, actor=actor, scope=request.args.get("scope", "mine"),
+                                    limit=_limit(request.args.get("limit")))
         return jsonify(tasks=[casework.task_summary(t) for t in found], count=len(found))
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return 100
+    if not raw.isdigit() or not 1 <= int(raw) <= 200:
+        raise InvalidInput("limit must be a whole number from 1 to 200", field="limit")
+    return int(raw)
 
 
 @api.get("/tasks/<task_id>")
@@ -161,7 +190,9 @@ def _task_action(task_id: str, action: str) -> Any:
                 raise InvalidInput("send the answers as an object in 'data'", field="data")
             tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
         task = tasks.get_task(session=session, task_id=task_id)
-        return jsonify(casework.task_summary(task))
+        following = (casework.next_tasks(session=session, case_id=task.case_id, actor=actor)
+                     if action == "complete" else [])
+        return jsonify({**casework.task_summary(task), "next_tasks": [casework.task_summary(t) for t in following]})
 
 
 @api.post("/tasks/<task_id>/claim")

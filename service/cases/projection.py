@@ -64,6 +64,7 @@ def _sync_open_tasks(*, session: Session, case: Case, instance: Instance, now: d
             name=task.name,
             lane=task.lane,
             role=role,
+            team=case.team,
             # A practitioner's own steps belong to whoever raised the case; other lanes are queues.
             assignee=case.started_by if role == "practitioner" else None,
             form=task.form,

@@ -155,7 +155,9 @@ def _consent(answered: Mapping[str, Any]) -> dict[str, Any]:
         "consent_scope": answered.get("consent_scope") if result == "given" else None,
         "consent_date": _date(answered.get("consent_date")) if sought else None,
         "consent_method": answered.get("consent_method") if result == "given" else None,
-        "consent_override_reason": answered.get("consent_override_reason") if result != "given" else None,
+        # A refusal can only be overridden if consent was asked for and refused (or withdrawn).
+        "consent_override_reason": answered.get("consent_override_reason")
+        if result in ("refused", "withdrawn") else None,
     }
 
 

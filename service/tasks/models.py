@@ -24,6 +24,8 @@ class HumanTask(Base):
     __table_args__ = (
         # Task lists read open tasks by role queue, by assignee or by claimer, soonest due first.
         Index("ix_human_task_queue", "state", "role", "due_at"),
+        # A manager's team queue: open manager tasks of one team, soonest due first, however many cases exist.
+        Index("ix_human_task_team_queue", "state", "role", "team", "due_at"),
         Index("ix_human_task_assignee", "state", "assignee"),
         Index("ix_human_task_claimed_by", "state", "claimed_by"),
     )
@@ -34,6 +36,8 @@ class HumanTask(Base):
     name: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str | None] = mapped_column(String(100), nullable=True)
     role: Mapped[str] = mapped_column(String(30))
+    # The case's team, copied so team queues need no join.
+    team: Mapped[str | None] = mapped_column(String(100), nullable=True)
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     form: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -44,6 +44,7 @@ from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema
 from service.records.audit import verify_chain
+from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
 from .forms import answers_from, errors_by_field, fields_for
@@ -160,7 +161,9 @@ def task(task_id: str) -> Any:
         schema = form_schema(case.process_version, detail["form"]) or {}
         task_row = tasks.get_task(session=db, task_id=task_id)
     if request.method == "GET":
-        return _task_page(task_row, case, schema, detail["data"])
+        # A form starts from its own defaults: each question is answered afresh by the person whose step
+        # it is, never pre-ticked with someone else's earlier (perhaps unsure) answer.
+        return _task_page(task_row, case, schema, dict(task_row.answers or {}))
     action = request.form.get("action", "complete")
     answers = answers_from(schema, request.form) if action == "complete" else {}
     try:
@@ -184,8 +187,11 @@ def task(task_id: str) -> Any:
 
 def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str, Any], error: str | None = None,
                field_errors: dict[str, str] | None = None) -> str:
+    current = actor()
+    yours = task_row.assignee == current.username or task_row.claimed_by == current.username
     return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
-                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors))
+                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors),
+                           may_work=yours or can_work_task(current, task_row, case))
 
 
 @web.get("/cases")
@@ -227,6 +233,16 @@ def case(case_id: str) -> Any:
             if t.case_id == found.id)) or found.started_by == actor().username
     return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,
                            may_work=may_work)
+
+
+@web.get("/cases/<case_id>/record.pdf")
+def record_download(case_id: str) -> Any:
+    with transaction() as db:
+        found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="record_read")
+        record = casework.record_detail(found, db)
+    document = record_pdf(record, printed_by=actor().username, printed_at=now().isoformat(timespec="minutes"))
+    return Response(document, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="record-{found.reference}.pdf"'})
 
 
 @web.post("/cases/<case_id>/receipt")

@@ -45,3 +45,30 @@ def test_a_practitioner_starts_a_case_and_sees_its_first_task(api: Api) -> None:
     refused = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {"immediate_danger": "?"}},
                        expect=422)
     assert {"immediate_danger", "concern", "subjects"} <= {p["field"] for p in refused["problems"]}
+
+
+def test_completing_a_task_says_what_comes_next_and_lists_take_a_page_size(api: Api) -> None:
+    case = api.post("/api/cases", "tess.teacher", {"direction": "outbound_concern", "urgency": "routine",
+                                                   "summary": "Worried about Sam"}, expect=201)
+    [task] = case["open_tasks"]
+    done = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {
+        "immediate_danger": False, "concern": "Often late and tired",
+        "subjects": [{"role": "child", "name": "Sam"}]}})
+    assert done["state"] == "completed"
+    assert [t["element_id"] for t in done["next_tasks"]] == ["check_purpose"]
+    assert len(api.get("/api/tasks?scope=mine&limit=1", "tess.teacher")["tasks"]) == 1
+    assert api.get("/api/tasks?scope=mine&limit=500", "tess.teacher", expect=422)["field"] == "limit"
+
+
+def test_the_record_comes_as_json_or_as_a_pdf(api: Api) -> None:
+    case = api.post("/api/cases", "tess.teacher", {"direction": "outbound_concern", "urgency": "routine",
+                                                   "summary": "Worried about Sam"}, expect=201)
+    token = api.token("tess.teacher")
+    as_pdf = api.client.get(f"/api/cases/{case['id']}/record", headers={
+        "Authorization": f"Bearer {token}", "Accept": "application/pdf"})
+    assert as_pdf.mimetype == "application/pdf" and as_pdf.data.startswith(b"%PDF")
+    download = api.client.get(f"/api/cases/{case['id']}/record.pdf", headers={"Authorization": f"Bearer {token}"})
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert case["reference"] in download.headers["Content-Disposition"]
+    assert api.get(f"/api/cases/{case['id']}/record", "tess.teacher")["case"]["id"] == case["id"]
+    assert api.call("GET", f"/api/cases/{case['id']}/record.pdf", "hana.visitor").status_code == 404
