@@ -125,7 +125,7 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) 
     if task.state == TaskStatus.OPEN:
         data = {k: v for k, v in load_instance(case).task_data(task.id).items() if _is_plain(v)}
     return {**task_summary(task), "case_reference": case.reference,
-            "form_schema": form_schema(case.process_version, task.form), "data": data}
+            "form_schema": form_schema(case.process_version, task.form), "data": data, "draft": task.draft}
 
 
 def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:

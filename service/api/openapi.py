@@ -140,6 +140,10 @@ def document() -> dict[str, Any]:
                 "requestBody": _body({"type": "object", "required": ["assignee"],
                                       "properties": {"assignee": {"type": "string"}}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
+            "/api/tasks/{id}/draft": {"post": {
+                **task_action, "summary": "Save unfinished answers (checked only on completion)",
+                "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
+                "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
             "/api/tasks/{id}/complete": {"post": {
                 **task_action, "summary": "Complete a task with answers valid against its form; the reply lists "
                                           "the case's next tasks for you (`next_tasks`)",

@@ -174,12 +174,17 @@ def get_task(task_id: str) -> Any:
 def _task_action(task_id: str, action: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        data = body() if action in ("assign", "complete") else {}
+        data = body() if action in ("assign", "complete", "draft") else {}
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         if action == "claim":
             tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "unclaim":
             tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
+        elif action == "draft":
+            draft_data = data.get("data")
+            if not isinstance(draft_data, dict):
+                raise InvalidInput("send the draft answers as an object in 'data'", field="data")
+            tasks.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
         elif action == "assign":
             assignee = text_field(data, "assignee")
             casework.check_assignee(session=session, task_id=task_id, assignee=assignee)
@@ -208,6 +213,11 @@ def unclaim(task_id: str) -> Any:
 @api.post("/tasks/<task_id>/assign")
 def assign(task_id: str) -> Any:
     return _task_action(task_id, "assign")
+
+
+@api.post("/tasks/<task_id>/draft")
+def draft(task_id: str) -> Any:
+    return _task_action(task_id, "draft")
 
 
 @api.post("/tasks/<task_id>/complete")

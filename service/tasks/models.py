@@ -46,6 +46,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Answers saved but not yet submitted ("save as draft"), so work is not lost between sittings.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # What the person submitted, kept per task: the decision record lists each answer as given.
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # The order tasks of one case were completed in (the case's version at that moment).

@@ -99,6 +99,19 @@ def assign_task(*, session: Session, task_id: str, actor: Actor, assignee: str, 
     return task
 
 
+def save_draft(*, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime) -> HumanTask:
+    """Keep unfinished answers on an open task; they are checked only when the task is completed."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput("the draft must be a JSON object", field="data")
+    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    _check_may_work(task, actor)
+    task.draft = dict(data)
+    record_event(session=session, actor=actor, action="task_draft_saved", at=now, case_id=task.case_id,
+                 task_id=task.id)
+    _flush(session)
+    return task
+
+
 def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str, Any]:
     """Check submitted data against a task's JSON Schema; InvalidInput names the first wrong field."""
     if not isinstance(data, Mapping):
@@ -191,6 +204,7 @@ def _close(task: HumanTask, actor: Actor, now: datetime, answers: dict[str, Any]
     task.completed_by = actor.username
     task.closed_at = now
     task.answers = answers
+    task.draft = None
     task.completion_order = order
 
 

@@ -163,9 +163,9 @@ def task(task_id: str) -> Any:
     if request.method == "GET":
         # A form starts from its own defaults: each question is answered afresh by the person whose step
         # it is, never pre-ticked with someone else's earlier (perhaps unsure) answer.
-        return _task_page(task_row, case, schema, dict(task_row.answers or {}))
+        return _task_page(task_row, case, schema, dict(task_row.draft or task_row.answers or {}))
     action = request.form.get("action", "complete")
-    answers = answers_from(schema, request.form) if action == "complete" else {}
+    answers = answers_from(schema, request.form) if action in ("complete", "draft") else {}
     try:
         with transaction() as db:
             casework.check_task_access(session=db, task_id=task_id, actor=actor())
@@ -173,12 +173,16 @@ def task(task_id: str) -> Any:
                 tasks.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "unclaim":
                 tasks.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
+            elif action == "draft":
+                tasks.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
             else:
                 tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
     except InvalidInput as exc:
         return _task_page(task_row, case, schema, answers, exc.message, errors_by_field(exc.problems)), 422
     except DomainError as exc:
         return _task_page(task_row, case, schema, answers, exc.message), exc.status
+    if action == "draft":
+        flash("Draft saved: you can come back to it later.")
     if action == "complete":
         flash(f"Done: {task_row.name}.")
         return redirect(url_for("web.case", case_id=case.id))

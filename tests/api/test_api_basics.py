@@ -72,3 +72,15 @@ def test_the_record_comes_as_json_or_as_a_pdf(api: Api) -> None:
     assert case["reference"] in download.headers["Content-Disposition"]
     assert api.get(f"/api/cases/{case['id']}/record", "tess.teacher")["case"]["id"] == case["id"]
     assert api.call("GET", f"/api/cases/{case['id']}/record.pdf", "hana.visitor").status_code == 404
+
+
+def test_a_draft_keeps_unfinished_answers_until_the_task_is_completed(api: Api) -> None:
+    case = api.post("/api/cases", "tess.teacher", {"direction": "outbound_concern", "urgency": "routine",
+                                                   "summary": "Worried about Sam"}, expect=201)
+    task_id = case["open_tasks"][0]["id"]
+    api.post(f"/api/tasks/{task_id}/draft", "tess.teacher", {"data": {"concern": "Half-written"}})
+    assert api.get(f"/api/tasks/{task_id}", "tess.teacher")["draft"] == {"concern": "Half-written"}
+    assert api.call("POST", f"/api/tasks/{task_id}/draft", "hana.visitor", json={"data": {}}).status_code == 404
+    api.post(f"/api/tasks/{task_id}/complete", "tess.teacher", {"data": {
+        "immediate_danger": False, "concern": "Finished", "subjects": [{"role": "child", "name": "Sam"}]}})
+    assert api.get(f"/api/tasks/{task_id}", "tess.teacher")["draft"] is None
