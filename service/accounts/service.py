@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
 from service.errors import Conflict, DomainError, InvalidInput
@@ -86,7 +86,8 @@ def issue_token(*, session: Session, user: User, now: datetime) -> tuple[str, da
 
 
 def user_for_token(*, session: Session, token: str, now: datetime) -> User:
-    found = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).one_or_none()
+    found = session.scalars(select(ApiToken).options(joinedload(ApiToken.user))
+                            .where(ApiToken.token_hash == _digest(token))).one_or_none()
     if found is None or found.expires_at <= now or not found.user.active:
         raise Unauthenticated("the token is missing, unknown or expired: get a new one from POST /api/tokens")
     return found.user

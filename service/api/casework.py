@@ -107,10 +107,9 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
     return list(session.scalars(query))
 
 
-def next_tasks(*, session: Session, case_id: str, actor: Actor) -> list[HumanTask]:
+def next_tasks(*, session: Session, case: Case, actor: Actor) -> list[HumanTask]:
     """The open tasks of a case that the actor can do next (after completing one, say)."""
-    case = get_case(session=session, case_id=case_id)
-    found = session.scalars(select(HumanTask).where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.OPEN))
+    found = session.scalars(select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN))
     return [t for t in found if can_work_task(actor, t, case)]
 
 

@@ -26,6 +26,7 @@ from service.processes.bundled import BUNDLED_KEY
 from service.records.audit import verify_chain
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
+from service.tasks.models import HumanTask
 
 from . import casework, openapi
 
@@ -193,10 +194,12 @@ def _task_action(task_id: str, action: str) -> Any:
             answers = data.get("data")
             if not isinstance(answers, dict):
                 raise InvalidInput("send the answers as an object in 'data'", field="data")
-            tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
-        task = tasks.get_task(session=session, task_id=task_id)
-        following = (casework.next_tasks(session=session, case_id=task.case_id, actor=actor)
-                     if action == "complete" else [])
+            case = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
+            following = casework.next_tasks(session=session, case=case, actor=actor)
+        # Already in the session, up to date: no need to read it again.
+        task = session.get(HumanTask, task_id) or tasks.get_task(session=session, task_id=task_id)
+        if action != "complete":
+            following = []
         return jsonify({**casework.task_summary(task), "next_tasks": [casework.task_summary(t) for t in following]})
 
 
