@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
-from service.errors import Conflict, DomainError, InvalidInput
+from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 from .models import ApiToken, LoginAttempt, User
 
@@ -99,3 +99,25 @@ def user_by_name(*, session: Session, username: str) -> User | None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.has_role("admin"):
+        raise Forbidden("managing accounts is for admins")
+
+
+def list_users(*, session: Session, actor: Actor) -> list[User]:
+    require_admin(actor)
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def deactivate_user(*, session: Session, actor: Actor, username: str) -> User:
+    """Switch an account off: its tokens stop working and it cannot sign in. Nothing is deleted."""
+    require_admin(actor)
+    user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    if user is None:
+        raise NotFound(f"no account {username}")
+    if user.username == actor.username:
+        raise Conflict("you cannot switch off your own account")
+    user.active = False
+    return user

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from service.access import require_case_worker
+from service.accounts import service as accounts
 from service.accounts.service import (
     Unauthenticated,
     actor_of,
@@ -246,3 +247,39 @@ def openapi_document() -> Any:
 @api.get("/docs")
 def openapi_docs() -> Any:
     return openapi.docs_page(openapi.document())
+
+
+@api.get("/users")
+def users() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(users=[_user(u) for u in accounts.list_users(session=session, actor=actor)])
+
+
+@api.post("/users")
+def create_user() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        accounts.require_admin(actor)
+        roles = data.get("roles")
+        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+            raise InvalidInput("roles must be a list of role names", field="roles")
+        team = data.get("team")
+        user = accounts.create_user(session=session, username=text_field(data, "username"),
+                                    password=text_field(data, "password"), roles=roles,
+                                    display_name=text_field(data, "display_name"), email=text_field(data, "email"),
+                                    team=team if isinstance(team, str) and team else None, now=now())
+        return jsonify(_user(user)), 201
+
+
+@api.post("/users/<username>/deactivate")
+def deactivate_user(username: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username)))
+
+
+def _user(user: Any) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "email": user.email,
+            "roles": user.roles.split(), "team": user.team, "active": user.active}
