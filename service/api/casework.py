@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service.access import can_read_case, can_work_task, may_work_cases, require_case_worker, require_readable
+from service.accounts.models import User
 from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
@@ -50,12 +51,20 @@ def check_assignee(*, session: Session, task_id: str, assignee: str) -> None:
     user = user_by_name(session=session, username=assignee)
     if user is None:
         raise InvalidInput(f"there is no active account called {assignee}", field="assignee")
-    colleague = actor_of(user)
-    same_team = case.team is not None and colleague.team == case.team
-    allowed = colleague.has_role("dsl") or (task.role != "dsl" and same_team and colleague.has_role(task.role))
-    if not allowed:
+    if not _could_work(actor_of(user), task, case):
         raise InvalidInput(f"{assignee} cannot work this task: it needs a {task.role} of team {case.team or '-'}",
                            field="assignee")
+
+
+def eligible_assignees(*, session: Session, task: HumanTask, case: Case) -> list[str]:
+    """Usernames a task could be given to: the role's people in the case's team, and the DSL."""
+    users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    return [user.username for user in users if _could_work(actor_of(user), task, case)]
+
+
+def _could_work(colleague: Actor, task: HumanTask, case: Case) -> bool:
+    same_team = case.team is not None and colleague.team == case.team
+    return colleague.has_role("dsl") or (task.role != "dsl" and same_team and colleague.has_role(task.role))
 
 
 def receipt_payload(data: dict[str, Any], now: datetime) -> dict[str, str]:

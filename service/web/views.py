@@ -79,7 +79,8 @@ def _template_helpers() -> dict[str, Any]:
 def _guard() -> WerkzeugResponse | None:
     if request.path.startswith("/api/") or request.endpoint in (None, "static", "healthz", "metrics"):
         return None
-    if request.method == "POST" and request.form.get("csrf_token") != session.get("csrf"):
+    sent = request.form.get("csrf_token")
+    if request.method == "POST" and (not sent or not secrets.compare_digest(sent, str(session.get("csrf", "")))):
         abort(400, "This form has expired: go back, reload the page and try again.")
     request.actor = None  # type: ignore[attr-defined]
     username = session.get("user")
@@ -175,6 +176,10 @@ def task(task_id: str) -> Any:
                 tasks.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "draft":
                 tasks.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
+            elif action == "assign":
+                assignee = request.form.get("assignee", "")
+                casework.check_assignee(session=db, task_id=task_id, assignee=assignee)
+                tasks.assign_task(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
             else:
                 tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
     except InvalidInput as exc:
@@ -183,6 +188,8 @@ def task(task_id: str) -> Any:
         return _task_page(task_row, case, schema, answers, exc.message), exc.status
     if action == "draft":
         flash("Draft saved: you can come back to it later.")
+    if action == "assign":
+        flash(f"Given to {request.form.get('assignee')}.")
     if action == "complete":
         flash(f"Done: {task_row.name}.")
         return redirect(url_for("web.case", case_id=case.id))
@@ -193,9 +200,14 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
                field_errors: dict[str, str] | None = None) -> str:
     current = actor()
     yours = task_row.assignee == current.username or task_row.claimed_by == current.username
+    colleagues: list[str] = []
+    if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
+                                                                 and case.team == current.team)):
+        with transaction() as db:
+            colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
     return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
                            field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors),
-                           may_work=yours or can_work_task(current, task_row, case))
+                           may_work=yours or can_work_task(current, task_row, case), colleagues=colleagues)
 
 
 @web.get("/cases")

@@ -121,3 +121,24 @@ def test_scenario_1_from_sign_in_to_the_printed_record(browser: Any, live_server
     page.emulate_media(media="print")
     page.screenshot(path=str(SHOTS / "1-printed-record.png"), full_page=True)
     page.pdf(path=str(SHOTS / "1-record.pdf")) if hasattr(page, "pdf") else None
+
+
+@pytest.mark.e2e
+def test_pages_fit_a_tablet_and_start_with_a_skip_link(browser: Any, live_server: str) -> None:
+    tablet = browser.new_page(viewport={"width": 768, "height": 1024})
+    sign_in(tablet, live_server, "tess.teacher")
+    tablet.click("text=New case")
+    tablet.check("input[name=direction][value=outbound_concern]")
+    tablet.check("input[name=urgency][value=same_day]")
+    tablet.fill("#summary", "Unsure about a disclosure")
+    tablet.click("main button[type=submit]")
+    answer(tablet, immediate_danger=False, concern="A pupil said something worrying")
+    answer(tablet, **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Ria"})
+    submit(tablet)
+    fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert tablet.evaluate(fits), "the case page fits a tablet without sideways scrolling"
+    tablet.goto(f"{live_server}/tasks")
+    assert tablet.evaluate(fits), "the task list fits a tablet"
+    # Keyboard: the skip link is the first thing Tab reaches.
+    tablet.keyboard.press("Tab")
+    assert tablet.evaluate("document.activeElement.textContent") == "Skip to content"

@@ -1,0 +1,80 @@
+"""The web pages over the real app: sign-in, CSRF, a queue task given to a colleague, the record download."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import PASSWORD, Api
+
+CHILD = [{"role": "child", "name": "Ria"}]
+
+
+def _csrf(client: FlaskClient, path: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def _sign_in(client: FlaskClient, username: str) -> None:
+    response = client.post("/login", data={"csrf_token": _csrf(client, "/login"), "username": username,
+                                           "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def _to_manager_task(api: Api) -> dict[str, Any]:
+    user = "tess.teacher"
+    case = api.post("/api/cases", user, {"direction": "outbound_concern", "urgency": "same_day",
+                                         "summary": "Unsure about a disclosure"}, expect=201)
+    steps = [
+        {"immediate_danger": False, "concern": "A worrying remark", "subjects": CHILD},
+        {"purpose": "s17", "purpose_clear": True, "purpose_reasons": "Support"},
+        {"identifies_individual": True, "special_category": True, "criminal_offence_data": False,
+         "confidential": True, "subject_at_risk": True, "public_authority": True, "legal_obligation": False},
+        {"consent_appropriate": False, "seeking_consent_increases_risk": True, "consent_result": "not_sought",
+         "consent_not_sought_reason": "Advice needed first", "unsure": True},
+        {"risk_of_significant_harm": False, "overriding_public_interest": False, "unsure": True,
+         "consent_override_reason": "Not sure"},
+    ]
+    following = case["open_tasks"]
+    for answers in steps:
+        following = api.post(f"/api/tasks/{following[0]['id']}/complete", user, {"data": answers})["next_tasks"]
+    detail = api.get(f"/api/cases/{case['id']}", "mo.manager")
+    [task] = [t for t in detail["open_tasks"] if t["element_id"] == "manager_advice"]
+    return task
+
+
+def test_a_form_without_its_csrf_token_is_refused(api: Api) -> None:
+    client = api.client
+    response = client.post("/login", data={"username": "tess.teacher", "password": PASSWORD})
+    assert response.status_code == 400 and b"expired" in response.data
+    assert client.get("/tasks").status_code == 302, "still signed out"
+
+
+def test_a_manager_gives_a_queue_task_to_a_colleague_from_the_task_page(api: Api) -> None:
+    task = _to_manager_task(api)
+    client = api.client
+    _sign_in(client, "mo.manager")
+    page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert '<option value="dee.lead">' in page and '<option value="mo.manager">' in page
+    assert '<option value="tess.teacher">' not in page and '<option value="sue.manager">' not in page
+    token = _csrf(client, f"/tasks/{task['id']}")
+    refused = client.post(f"/tasks/{task['id']}", data={"csrf_token": token, "action": "assign",
+                                                       "assignee": "sue.manager"})
+    assert refused.status_code == 422 and b"cannot work this task" in refused.data
+    done = client.post(f"/tasks/{task['id']}", data={"csrf_token": token, "action": "assign",
+                                                    "assignee": "dee.lead"})
+    assert done.status_code == 302
+    assert api.get(f"/api/tasks/{task['id']}", "dee.lead")["assignee"] == "dee.lead"
+
+
+def test_the_record_downloads_as_a_pdf_from_the_case_page(api: Api) -> None:
+    task = _to_manager_task(api)
+    client = api.client
+    _sign_in(client, "tess.teacher")
+    download = client.get(f"/cases/{task['case_id']}/record.pdf")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    _sign_in(client, "hana.visitor")
+    assert client.get(f"/cases/{task['case_id']}/record.pdf").status_code == 404
