@@ -127,6 +127,27 @@ def _read(one: Field, spec: Mapping[str, Any], form: Mapping[str, Any], name: st
     return str(raw).strip()
 
 
+def conditions(schema: Mapping[str, Any]) -> dict[str, list[tuple[str, Any]]]:
+    """Fields that only matter after a certain answer: field -> [(question, answer), ...] that bring it up.
+
+    Read from the schema's ``allOf`` of ``if {question: const} then {required: [...]}`` rules; the page
+    hides such a field until one of its answers is given (without scripts, every field shows).
+    """
+    always = set(schema.get("required", []))
+    shown_by: dict[str, list[tuple[str, Any]]] = {}
+    for rule in schema.get("allOf", []):
+        condition = (rule.get("if") or {}).get("properties") or {}
+        if len(condition) != 1:
+            continue
+        [(question, test)] = condition.items()
+        if "const" not in test:
+            continue
+        for name in (rule.get("then") or {}).get("required", []):
+            if name not in always:
+                shown_by.setdefault(name, []).append((question, test["const"]))
+    return shown_by
+
+
 def errors_by_field(problems: list[dict[str, str | None]] | None) -> dict[str, str]:
     """The first problem of each field, keyed by the top-level field it belongs to."""
     found: dict[str, str] = {}

@@ -47,7 +47,7 @@ from service.records.audit import verify_chain
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
-from .forms import answers_from, errors_by_field, fields_for
+from .forms import answers_from, conditions, errors_by_field, fields_for
 
 web = Blueprint("web", __name__, template_folder="templates")
 VENDOR = PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"
@@ -207,7 +207,8 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
             colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
     return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
                            field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors),
-                           may_work=yours or can_work_task(current, task_row, case), colleagues=colleagues)
+                           may_work=yours or can_work_task(current, task_row, case), colleagues=colleagues,
+                           conditions=conditions(schema))
 
 
 @web.get("/cases")

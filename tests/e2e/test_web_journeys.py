@@ -142,3 +142,23 @@ def test_pages_fit_a_tablet_and_start_with_a_skip_link(browser: Any, live_server
     # Keyboard: the skip link is the first thing Tab reaches.
     tablet.keyboard.press("Tab")
     assert tablet.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+@pytest.mark.e2e
+def test_follow_up_questions_appear_only_once_their_answer_is_given(browser: Any, live_server: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server, "tess.teacher")
+    page.click("text=New case")
+    page.check("input[name=direction][value=outbound_concern]")
+    page.check("input[name=urgency][value=routine]")
+    page.fill("#summary", "Conditional questions")
+    page.click("main button[type=submit]")
+    answer(page, immediate_danger=False, concern="A concern")
+    answer(page, **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Sam"})
+    submit(page)
+    open_task(page, "Is there a clear legitimate purpose?")
+    assert not page.is_visible("[name=purpose_other]"), "asked only when the purpose is 'something else'"
+    page.check("input[name=purpose][value=other]")
+    assert page.is_visible("[name=purpose_other]")
+    page.check("input[name=purpose][value=s17]")
+    assert not page.is_visible("[name=purpose_other]")
