@@ -188,7 +188,9 @@ def _gateway_answers(done: Iterable[HumanTask], facts: Mapping[str, Any]) -> Ite
             if given:
                 text = "; ".join(f"{f.replace('_', ' ')}: {_plain(answers[f])}" for f in given)
                 yield GatewayAnswer(question=question, answer=text[:200],
-                                    reasons=answers.get(reasons) if reasons else None)
+                                    reasons=answers.get(reasons) if reasons else None,
+                                    answered_by=task.completed_by, answered_role=task.role,
+                                    answered_at=task.closed_at)
     if "may_share" in facts:
         yield GatewayAnswer(question="Is it lawful to share?", answer=_plain(facts["may_share"]),
                             reasons=facts.get("common_law_justification"))

@@ -106,6 +106,10 @@ class GatewayAnswer(Base):
     question: Mapped[str] = mapped_column(String(200))
     answer: Mapped[str] = mapped_column(String(200))
     reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Who gave the answer, in which role, and when (None for the engine's own conclusion).
+    answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answered_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AdviceEntry(Base):

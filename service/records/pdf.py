@@ -46,6 +46,8 @@ def record_pdf(record: dict[str, Any], *, printed_by: str, printed_at: str) -> b
                   for label, key in DECISION_FIELDS if decision.get(key) not in (None, "")]
         story += _bullets("Questions answered", [f"{a['question']} — {a['answer']}"
                                                  + (f": {a['reasons']}" if a.get("reasons") else "")
+                                                 + (f" ({a['answered_by']}, {a['answered_role']})"
+                                                    if a.get("answered_by") else "")
                                                  for a in decision["answers"]], styles)
         story += _bullets("Advice", [f"{a['adviser']} ({a['adviser_role']}), {a['given_at']}: {a['advice']}"
                                      for a in decision["advice"]], styles)

@@ -297,6 +297,12 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
 
     [record] = case.records()
     assert (record.decision_maker, record.decision_maker_role) == (DSL.username, "dsl")
+    # Each answer says who gave it: the assistant's doubt and the DSL's decision are told apart.
+    lawful = [(a.answered_by, a.answered_role, a.answer) for a in record.answers
+              if a.question == "Is there a lawful reason to share without consent?"]
+    assert [(by, role) for by, role, _ in lawful] == [(TEACHING_ASSISTANT.username, "practitioner"),
+                                                       (DSL.username, "dsl")]
+    assert "risk of significant harm: yes" in lawful[-1][2]
     assert record.common_law_justification == CL_PUBLIC_INTEREST
     assert (record.article9_condition, record.schedule1_paragraph) == (A9_PUBLIC_INTEREST, SCH1_18)
     [advice] = record.advice
