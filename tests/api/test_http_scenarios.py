@@ -19,63 +19,32 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.service import fire_due_timers
 from tests.api.conftest import Api
+from tests.workflows.test_scenarios import (
+    A6_PUBLIC_TASK,
+    A9_PUBLIC_INTEREST,
+    A10_SAFEGUARDING,
+    CHILD,
+    CL_CONSENT,
+    CL_EMERGENCY,
+    CL_PUBLIC_INTEREST,
+    PARENT,
+    SCH1_18,
+    SENT,
+    chosen_items,
+    information,
+    no_danger_concern,
+    purpose,
+    recorded,
+)
 
 OpenTask = Callable[[str, str, str], dict[str, Any]]
 
-# The names the record must carry, spelled as in the guidance (domain/lawful-bases.md).
-A6_PUBLIC_TASK = "Article 6(1)(e) public task (DPA 2018 s.8)"
 A6_NOT_IDENTIFYING = "Not applicable: the information does not identify anyone"
-A9_PUBLIC_INTEREST = "Article 9(2)(g) substantial public interest"
-SCH1_18 = "DPA 2018 Sch 1 para 18 (safeguarding of children and of individuals at risk)"
-A10_SAFEGUARDING = "DPA 2018 Sch 1 para 36, applying para 18 (safeguarding of children and of individuals at risk)"
-CL_CONSENT = "Consent"
-CL_PUBLIC_INTEREST = "Overriding public interest"
-CL_EMERGENCY = "Overriding public interest: a child was in immediate danger"
-
-CHILD = {"role": "child", "name": "Sam Carter", "identifiers": "DOB 2014-03-02, Year 7"}
-PARENT = {"role": "parent_carer", "name": "Jo Carter"}
-
-SENT = {"channel": "secure_email", "security_controls": "Encrypted email to a verified address",
-        "sent_confirmed": True}
 
 
 def day(offset: int = 0) -> str:
     """An ISO date ``offset`` days from today (the API stamps everything with the real clock)."""
     return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
-
-
-def no_danger_concern(concern: str, *subjects: dict[str, str]) -> dict[str, Any]:
-    return {"immediate_danger": False, "concern": concern, "subjects": list(subjects) or [CHILD]}
-
-
-def purpose(kind: str, clear: bool, reasons: str) -> dict[str, Any]:
-    return {"purpose": kind, "purpose_clear": clear, "purpose_reasons": reasons}
-
-
-def information(**answers: bool) -> dict[str, Any]:
-    base = {"identifies_individual": True, "special_category": False, "criminal_offence_data": False,
-            "confidential": False, "subject_at_risk": True, "public_authority": True, "legal_obligation": False}
-    return base | answers
-
-
-def chosen_items(share_extent: str = "share_in_part", **extra: Any) -> dict[str, Any]:
-    return {
-        "recipient_person": "Alex Reed", "recipient_role": "Early help coordinator",
-        "recipient_organisation": "Northshire Council early help team", "recipient_email": "alex.reed@example.org",
-        "recipient_verified_how": "Known contact; checked against the council directory",
-        "items": [
-            {"summary": "Sam cares for his mother most evenings", "period_covered": "since September",
-             "nature": "reported_by_third_party", "currency": "current", "accuracy_checked": True},
-            {"summary": "Attendance fell to 82% this term", "period_covered": "this term",
-             "nature": "fact", "currency": "current", "accuracy_checked": True},
-        ],
-        "share_extent": share_extent, "third_parties_redacted": True,
-    } | ({"withheld_and_why": "Mother's diagnosis withheld: not needed for the early help assessment"}
-         if share_extent == "share_in_part" else {}) | extra
-
-
-def recorded(summary: str) -> dict[str, Any]:
-    return {"decision_summary": summary, "accuracy_confirmed": True}
 
 
 def start(api: Api, user: str, *, direction: str, urgency: str, summary: str) -> dict[str, Any]:
