@@ -20,7 +20,7 @@ from service.processes.service import form_schema
 from service.records.audit import case_events, record_event
 from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import get_task
+from service.tasks.service import assign_task, get_task
 
 TASK_SCOPES = ("mine", "team", "escalated")
 
@@ -44,7 +44,13 @@ def can_see(session: Session, actor: Actor, case: Case) -> bool:
     return can_read_case(actor, case) or holds_a_task(session, actor, case)
 
 
-def check_assignee(*, session: Session, task_id: str, assignee: str) -> None:
+def assign_to_colleague(*, session: Session, task_id: str, actor: Actor, assignee: str, now: datetime) -> HumanTask:
+    """Give a task to a named colleague, if they could work it in this case's team."""
+    _check_assignee(session=session, task_id=task_id, assignee=assignee)
+    return assign_task(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now)
+
+
+def _check_assignee(*, session: Session, task_id: str, assignee: str) -> None:
     """A task can only be given to an active colleague who could work it in this case's team."""
     task = get_task(session=session, task_id=task_id)
     case = get_case(session=session, case_id=task.case_id)

@@ -189,8 +189,7 @@ def _task_action(task_id: str, action: str) -> Any:
             tasks.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
         elif action == "assign":
             assignee = text_field(data, "assignee")
-            casework.check_assignee(session=session, task_id=task_id, assignee=assignee)
-            tasks.assign_task(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now())
+            casework.assign_to_colleague(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now())
         else:
             answers = data.get("data")
             if not isinstance(answers, dict):

@@ -128,7 +128,7 @@ def logout() -> Any:
     return redirect(url_for("web.login"))
 
 
-@web.get("/tasks")
+@web.get("/tasks", endpoint="tasks")
 def tasks_page() -> Any:
     scope = request.args.get("scope", "mine")
     q, urgency = request.args.get("q", "").strip().lower(), request.args.get("urgency", "")
@@ -150,8 +150,6 @@ def tasks_page() -> Any:
     return render_template("tasks.html", tasks=rows, scope=scope, heading=HEADINGS.get(scope, "My tasks"), q=q,
                            urgency=urgency, overdue_only=overdue_only, counts=counts)
 
-
-web.add_url_rule("/tasks", endpoint="tasks", view_func=tasks_page)
 
 
 @web.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -178,8 +176,7 @@ def task(task_id: str) -> Any:
                 tasks.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
             elif action == "assign":
                 assignee = request.form.get("assignee", "")
-                casework.check_assignee(session=db, task_id=task_id, assignee=assignee)
-                tasks.assign_task(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
+                casework.assign_to_colleague(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
             else:
                 tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
     except InvalidInput as exc:
@@ -211,13 +208,11 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
                            conditions=conditions(schema))
 
 
-@web.get("/cases")
+@web.get("/cases", endpoint="cases")
 def cases_page() -> Any:
     with transaction() as db:
         return render_template("cases.html", cases=casework.list_cases(session=db, actor=actor()))
 
-
-web.add_url_rule("/cases", endpoint="cases", view_func=cases_page)
 
 
 @web.route("/cases/new", methods=["GET", "POST"])
@@ -245,11 +240,9 @@ def case(case_id: str) -> Any:
         detail = casework.case_detail(found, db)
         record = casework.record_detail(found, db)
         waiting = found.status == "active" and "receipt_confirmed" in cases.load_instance(found).waiting_messages()
-        may_work = (may_work_cases(actor()) and any(
-            can_work_task(actor(), t, found) for t in tasks.list_open_tasks(session=db)
-            if t.case_id == found.id)) or found.started_by == actor().username
+    # The same rule as the receipt endpoint: anyone who works cases and may read this one.
     return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,
-                           may_work=may_work)
+                           may_work=may_work_cases(actor()))
 
 
 @web.get("/cases/<case_id>/record.pdf")
