@@ -1,4 +1,5 @@
-"""Command line: `python -m service migrate | revision MESSAGE | serve`."""
+"""Command line: `python -m service migrate | seed-demo | serve | new-disclosure-key | rewrap-disclosure-keys |
+revision MESSAGE`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
     commands.add_parser("seed-demo", help="create the demo accounts listed in the README (local use only)")
+    commands.add_parser("new-disclosure-key", help="print a new master key line for the disclosure key file")
+    commands.add_parser("rewrap-disclosure-keys",
+                        help="after putting a new key first in the key file: re-wrap every package key under it")
     revision = commands.add_parser("revision", help="generate a migration from the models' changes")
     revision.add_argument("message")
     serve = commands.add_parser("serve", help="serve the web application")
@@ -34,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "seed-demo":
         return _seed_demo(config.database_url)
+    if args.command == "new-disclosure-key":
+        from service.disclosures.keys import new_key_line
+
+        print(new_key_line())
+        return 0
+    if args.command == "rewrap-disclosure-keys":
+        return _rewrap_disclosure_keys(config)
     if args.command == "revision":
         from alembic import command
 
@@ -55,6 +66,22 @@ def main(argv: list[str] | None = None) -> int:
         app.run(host=args.host, port=args.port, debug=False)
         return 0
     return 2
+
+
+def _rewrap_disclosure_keys(config: Config) -> int:
+    from service.db import make_engine, make_session_factory
+    from service.disclosures.keys import keyring_at
+    from service.disclosures.service import rewrap_all
+
+    keyring = keyring_at(config.disclosure_keys_file, default_path=Config.disclosure_keys_file)
+    engine = make_engine(config.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            count = rewrap_all(session=session, keyring=keyring)
+    finally:
+        engine.dispose()
+    print(f"re-wrapped {count} package key(s) under master key {keyring.current_id}")
+    return 0
 
 
 def _seed_demo(database_url: str) -> int:
@@ -88,5 +115,16 @@ def _publish_bundled_process(database_url: str) -> str | None:
         engine.dispose()
 
 
+def run(argv: list[str] | None = None) -> int:
+    """``main`` with a missing or unusable master-key file reported in one line, not a traceback."""
+    from service.disclosures.keys import KeyUnavailable
+
+    try:
+        return main(argv)
+    except KeyUnavailable as exc:
+        print(f"error: {exc} (set DISCLOSURE_KEYS_FILE; see the README, 'Secure links')", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

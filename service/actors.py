@@ -19,7 +19,8 @@ class Actor:
         for role in ROLES:
             if role in self.roles:
                 return role
-        return SYSTEM
+        # Outside the staff roles: the system itself, or a recipient opening a secure link.
+        return min(self.roles, default=SYSTEM)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

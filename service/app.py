@@ -9,11 +9,16 @@ from flask import Flask, Response, jsonify, redirect, request, url_for
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
+from service.api.disclosures import api_links
 from service.api.views import api
 from service.config import Config
 from service.db import make_engine, make_session_factory
+from service.disclosures.keys import keyring_at
 from service.errors import DomainError, InvalidInput
+from service.logs import redact_link_tokens
 from service.metrics import render_metrics
+from service.web.links import web_links
+from service.web.recipient import recipient
 from service.web.views import web
 
 
@@ -26,6 +31,9 @@ def create_app(config: Config | None = None) -> Flask:
     engine = make_engine(config.database_url)
     app.extensions["db_session_factory"] = make_session_factory(engine)
     app.extensions["service_config"] = config
+    redact_link_tokens()
+    app.extensions["disclosure_keyring"] = keyring_at(config.disclosure_keys_file,
+                                                      default_path=Config.disclosure_keys_file)
 
     @app.get("/")
     def index() -> Any:
@@ -44,7 +52,10 @@ def create_app(config: Config | None = None) -> Flask:
         return Response(body, mimetype="text/plain; version=0.0.4")
 
     app.register_blueprint(api)
+    app.register_blueprint(api_links)
     app.register_blueprint(web)
+    app.register_blueprint(recipient)
+    app.register_blueprint(web_links)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

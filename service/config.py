@@ -30,10 +30,19 @@ class Config:
     notify_manager: str = "managers@localhost"
     notify_head_of_service: str = "head-of-service@localhost"
     user_mail_domain: str = "localhost"
+    # Who the letter telling a person their information was shared comes from, and who they can
+    # contact about their data protection rights.
+    organisation_name: str = "Northshire Safeguarding Partnership"
+    data_protection_contact: str = "dpo@localhost"
     # How often the sweep looks for due timers, in seconds.
     sweep_interval: float = 1.0
     # Session cookies only over HTTPS: on in any deployment (off for the embedded http://127.0.0.1).
     secure_cookies: bool = False
+    # Secure links: the master key file (created on first use only at this embedded default path),
+    # how long a link stays usable, and the pause after each wrong code (times the failures so far).
+    disclosure_keys_file: str = str(DEFAULT_DATA_DIR / "disclosure-keys")
+    secure_link_hours: float = 72.0
+    code_retry_seconds: float = 2.0
     # Office hours for deadlines in working hours and days (UK time), as "HH:MM-HH:MM".
     working_hours: str = "09:00-17:00"
 
@@ -46,6 +55,8 @@ class Config:
         }
         changes.update({name: os.environ.get(name.upper()) or None for name in _OPTIONAL_SETTINGS})
         changes["sweep_interval"] = float(os.environ.get("SWEEP_INTERVAL", defaults.sweep_interval))
+        changes["secure_link_hours"] = float(os.environ.get("SECURE_LINK_HOURS", defaults.secure_link_hours))
+        changes["code_retry_seconds"] = float(os.environ.get("CODE_RETRY_SECONDS", defaults.code_retry_seconds))
         changes["secure_cookies"] = os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes")
         return replace(defaults, **changes)
 
@@ -56,7 +67,9 @@ class Config:
 
 
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
-                  "notify_head_of_service", "user_mail_domain", "working_hours")
+                  "notify_head_of_service", "user_mail_domain", "organisation_name", "data_protection_contact",
+                  "working_hours", "disclosure_keys_file")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
-ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies"))
+ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies",
+                                             "secure_link_hours", "code_retry_seconds"))

@@ -4,9 +4,31 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 CONTEXT_FIELDS = ("case_id", "task_id", "element_id")
+# A secure link's token is a credential: access logs show /shared/[link] instead.
+LINK_TOKEN = re.compile(r"/shared/(?!package/)[A-Za-z0-9_\-]{16,}")
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+class RedactLinkTokens(logging.Filter):
+    """Rewrites a record's message so no secure-link token reaches any log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/shared/" in message:
+            record.msg, record.args = LINK_TOKEN.sub("/shared/[link]", message), ()
+        return True
+
+
+def redact_link_tokens() -> None:
+    """Attach the redaction to the access loggers (the web servers log request paths there)."""
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactLinkTokens) for f in logger.filters):
+            logger.addFilter(RedactLinkTokens())
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,3 +52,4 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    redact_link_tokens()

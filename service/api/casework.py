@@ -15,6 +15,7 @@ from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
+from service.disclosures.service import disclosures_of, link_summary
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.processes.service import form_schema
 from service.records.audit import case_events, record_event
@@ -185,7 +186,7 @@ def case_detail(case: Case, session: Session) -> dict[str, Any]:
     }
 
 
-READS = ("case_read", "task_read", "record_read")
+READS = ("case_read", "task_read", "record_read", "letter_read")
 
 
 def record_detail(case: Case, session: Session) -> dict[str, Any]:
@@ -194,6 +195,7 @@ def record_detail(case: Case, session: Session) -> dict[str, Any]:
     request = session.scalars(select(SharingRequest).where(SharingRequest.case_id == case.id)).one_or_none()
     disclosures = session.scalars(select(DisclosureLogEntry).where(DisclosureLogEntry.case_id == case.id)
                                   .order_by(DisclosureLogEntry.id)).all()
+    links = {d.task_id: link_summary(d, datetime.now(UTC)) for d in disclosures_of(session=session, case_id=case.id)}
     return {
         "case": case_summary(case),
         "sharing_request": _columns(request, exclude=("id", "case_id")) | {
@@ -202,7 +204,8 @@ def record_detail(case: Case, session: Session) -> dict[str, Any]:
             "answers": [_columns(a, exclude=("id", "decision_id")) for a in r.answers],
             "advice": [_columns(a, exclude=("id", "decision_id")) for a in r.advice]} for r in revisions],
         "disclosures": [_columns(d, exclude=("case_id",)) | {
-            "items": [_columns(i, exclude=("id", "disclosure_id")) for i in d.items]} for d in disclosures],
+            "items": [_columns(i, exclude=("id", "disclosure_id")) for i in d.items],
+            "secure_link": links.get(d.task_id or "")} for d in disclosures],
     }
 
 

@@ -30,6 +30,12 @@ def _responses(ok: dict[str, Any], *codes: str) -> dict[str, Any]:
     return {**ok, **{code: ERRORS[code] for code in ("401", *codes)}}
 
 
+def _pdf(description: str) -> dict[str, Any]:
+    ok = {"200": {"description": description, "content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}}}}}
+    return _responses(ok, "403", "404")
+
+
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {JSON: {"schema": schema}}}
 
@@ -111,15 +117,36 @@ def document() -> dict[str, Any]:
             "/api/cases/{id}/record.pdf": {"get": {
                 "summary": "The decision record as a PDF (also: the record with Accept: application/pdf)",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
-                "responses": {"200": {"description": "The PDF", "content": {"application/pdf": {
-                    "schema": {"type": "string", "format": "binary"}}}}, "401": ERRORS["401"], "403": ERRORS["403"],
-                    "404": ERRORS["404"]}}},
+                "responses": _pdf("The PDF")}},
+            "/api/cases/{id}/letter.pdf": {"get": {
+                "summary": "The plain-language letter telling the person what was shared, with whom, why, on which "
+                           "lawful basis, their rights and who to contact (to print); 404 until something is shared",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _pdf("The letter as a PDF")}},
             "/api/cases/{id}/receipt": {"post": {
                 "summary": "Record that the recipient confirmed receipt", "parameters": PATH_ID,
                 "security": [{"bearer": []}],
                 "requestBody": _body({"type": "object", "required": ["received_by"], "properties": {
                     "received_by": {"type": "string"}, "received_at": {"type": "string"}}}),
                 "responses": _responses(_ok("The case", _ref("Case")), "400", "403", "404", "409", "422")}},
+            "/api/tasks/{id}/secure-link": {"post": {
+                "summary": "From a 'Send securely' task: seal the chosen package, email the recipient a single-use "
+                           "link and complete the task; the reply holds the one-time code to read out by phone",
+                "parameters": TASK_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The link (no content) and its code", OBJECT, "201"),
+                                        "403", "404", "409", "422")}},
+            "/api/cases/{id}/secure-links": {"get": {
+                "summary": "A case's secure links: recipient, state, opened, downloaded, receipt (no content)",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The links", OBJECT), "403", "404")}},
+            "/api/secure-links/{id}/code": {"get": {
+                "summary": "The one-time code again, for the sender or the DSL to read out (audited)",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The code", OBJECT), "403", "404")}},
+            "/api/secure-links/{id}/revoke": {"post": {
+                "summary": "Withdraw a link (the sender or the DSL): it can no longer be opened",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The link", OBJECT), "403", "404")}},
             "/api/tasks": {"get": {
                 "summary": "Task lists: yours, your team's queue (managers), escalations (DSL)",
                 "parameters": [{"name": "scope", "in": "query", "required": False,

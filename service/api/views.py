@@ -22,9 +22,11 @@ from service.accounts.service import (
 )
 from service.actors import Actor
 from service.cases import service as cases
+from service.config import Config
 from service.errors import Forbidden, InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
 from service.records.audit import verify_chain
+from service.records.letter import case_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 from service.tasks.models import HumanTask
@@ -56,6 +58,9 @@ def text_field(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{name} is required", field=name)
+    if "\x00" in value:
+        # No text column (PostgreSQL's least of all) takes a NUL character: refused, not a server error.
+        raise InvalidInput(f"{name} must not contain a NUL character", field=name)
     return value
 
 
@@ -134,6 +139,18 @@ def _record(case_id: str, *, as_pdf: bool) -> Any:
     document = record_pdf(record, printed_by=actor.username, printed_at=now().isoformat(timespec="minutes"))
     return Response(document, mimetype=PDF_TYPE, headers={
         "Content-Disposition": f'attachment; filename="record-{record["case"]["reference"]}.pdf"'})
+
+
+@api.get("/cases/<case_id>/letter.pdf")
+def get_letter_pdf(case_id: str) -> Any:
+    """The letter telling the person what was shared (to print); reading it is audited like the record."""
+    with transaction() as session:
+        actor = current_actor(session)
+        case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now(), action="letter_read")
+        letter = case_letter(session=session, case=case, now=now(),
+                             config=current_app.extensions.get("service_config") or Config.from_env())
+    return Response(letter.as_pdf(), mimetype=PDF_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="letter-{case.reference}.pdf"'})
 
 
 @api.post("/cases/<case_id>/receipt")

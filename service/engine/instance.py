@@ -131,6 +131,14 @@ class Instance:
         """The data a task currently holds (what its form starts from)."""
         return dict(self._find(task_id).data)
 
+    def current_data(self) -> dict[str, Any]:
+        """The process data as it stands: a finished process's, or what its live steps (ready tasks,
+        waiting events) hold, e.g. the decision tables' conclusions while a case waits for a receipt."""
+        data = dict(self.workflow.data)
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            data.update(task.data)
+        return data
+
     def complete(
         self, task_id: str, data: Mapping[str, Any], *, now: datetime | None = None, advance: bool = True
     ) -> None:

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=1)
+# What a sent message's body is replaced with (see _deliver_one).
+BODY_REMOVED = "[sent; body removed]"
 
 
 class Sender(Protocol):
@@ -77,8 +79,11 @@ class DeliveryReport:
 
 
 def compose(message: OutboxMessage, config: Config) -> EmailMessage | None:
-    """The email for an outbox row: a link into the service, no case details. None if nobody to send to."""
-    if message.recipient_user:
+    """The email for an outbox row: its own body to its own address when it has them, otherwise a link
+    into the service and no case details. None if nobody to send to."""
+    if message.recipient_address:
+        to = message.recipient_address
+    elif message.recipient_user:
         to = f"{message.recipient_user}@{config.user_mail_domain}"
     else:
         to = config.notify_address(message.recipient_role or "") or ""
@@ -89,6 +94,9 @@ def compose(message: OutboxMessage, config: Config) -> EmailMessage | None:
     email["To"] = to
     email["Subject"] = message.subject
     email["X-Outbox-Id"] = str(message.id)
+    if message.body is not None:
+        email.set_content(message.body)
+        return email
     email.set_content(
         "Something in the safeguarding information-sharing service needs you.\n\n"
         "Open it here (you will be asked to sign in):\n"
@@ -147,5 +155,11 @@ def _deliver_one(message: OutboxMessage, config: Config, sender: Sender, now: da
     message.status = OutboxStatus.SENT
     message.sent_at = now
     message.last_error = None
+    if message.body is not None:
+        # A body is the message itself (a letter telling a family what was shared about them, say):
+        # once the mail server has it, the service keeps no copy. Scrubbed in the transaction that marks
+        # it sent, so a crash before the commit sends the whole message again rather than an empty one.
+        # (A message that failed for good keeps its body, so an operator can still send it.)
+        message.body = BODY_REMOVED
     report.sent.append(message.id)
     log.info("notification %s sent", message.id, extra={"case_id": message.case_id})

@@ -19,7 +19,9 @@ class OutboxStatus(StrEnum):
 
 
 class OutboxMessage(Base):
-    """One email to send. It names no case details: only who it is for and a link into the service."""
+    """One email to send. A notification names no case details: only who it is for and a link into the
+    service. A message to someone outside (a letter to the person the information is about) carries its
+    address and its own body instead; the body is removed once it has been sent."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
@@ -28,9 +30,13 @@ class OutboxMessage(Base):
     case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True, nullable=True)
     recipient_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
     recipient_user: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    reason: Mapped[str] = mapped_column(String(40))  # task_waiting / escalation / reminder
+    # An address outside the service's accounts and queues (e.g. the person the information is about).
+    recipient_address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    reason: Mapped[str] = mapped_column(String(40))  # task_waiting / escalation / reminder / letter_to_subject
     subject: Mapped[str] = mapped_column(String(200))
     link_path: Mapped[str] = mapped_column(String(200))
+    # The message's own text, when it is not the standard "open the service" notification.
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())

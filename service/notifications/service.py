@@ -44,3 +44,14 @@ def _message(case: Case, now: datetime, *, reason: str, subject: str, link: str,
     return OutboxMessage(case=case, case_id=case.id, recipient_role=role, recipient_user=user, reason=reason,
                          subject=subject[:200], link_path=link, status=OutboxStatus.PENDING, attempts=0,
                          next_attempt_at=now, created_at=now)
+
+
+def queue_email(*, session: Session, case: Case, address: str, subject: str, body: str, reason: str,
+                now: datetime) -> OutboxMessage:
+    """An email with its own body to an address outside the service (e.g. a letter to the person the
+    information is about), queued in the caller's transaction; its body is removed once sent."""
+    message = OutboxMessage(case=case, case_id=case.id, recipient_address=address[:300], reason=reason,
+                            subject=subject[:200], link_path=f"/cases/{case.id}", body=body,
+                            status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    session.add(message)
+    return message

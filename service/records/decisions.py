@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from service.actors import Actor
 from service.cases.models import Case
+from service.disclosures.models import SecureDisclosure
 from service.processes.service import compiled_process
 from service.tasks.models import HumanTask, TaskStatus
 
@@ -59,8 +60,8 @@ def write_decision_record(
 ) -> DecisionRecord:
     """Write the next revision of the case's decision record, and log any transmission not yet logged."""
     steps = {e: info.policy_step for e, info in compiled_process(case.process_version).user_tasks.items()}
-    done = _completed_tasks(session, case.id)
-    answered = _merged_answers(done)
+    done = completed_tasks(session, case.id)
+    answered = merged_answers(done)
     decisive = next((t for t in reversed(done) if steps.get(t.element_id) in DECISIVE), None)
     decisive_step = steps.get(decisive.element_id) if decisive else None
     decider = _decider(done, steps)
@@ -97,14 +98,14 @@ def write_decision_record(
     return record
 
 
-def _completed_tasks(session: Session, case_id: str) -> list[HumanTask]:
+def completed_tasks(session: Session, case_id: str) -> list[HumanTask]:
     query = (select(HumanTask)
              .where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.COMPLETED)
              .order_by(HumanTask.completion_order, HumanTask.closed_at))
     return list(session.scalars(query))
 
 
-def _merged_answers(done: Iterable[HumanTask]) -> dict[str, Any]:
+def merged_answers(done: Iterable[HumanTask]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for task in done:
         merged.update(task.answers or {})
@@ -216,6 +217,9 @@ def _log_transmissions(
     if not sent:
         return 0
     already = set(session.scalars(select(DisclosureLogEntry.task_id).where(DisclosureLogEntry.case_id == case.id)))
+    # A receipt confirmed through a secure link after the case stopped waiting for it (a follow-up began).
+    link_receipts = {d.task_id: (d.receipt_at, d.receipt_by) for d in session.scalars(
+        select(SecureDisclosure).where(SecureDisclosure.case_id == case.id, SecureDisclosure.receipt_at.is_not(None)))}
     count = 0
     for task in sent:
         if task.id in already:
@@ -225,10 +229,12 @@ def _log_transmissions(
         else:
             chosen = _latest_before(done, task, steps, "proportionality")
             entry = _transmission_entry(task, (chosen.answers or {}) if chosen else {}, done, facts)
+            if entry.receipt_at is None and task.id in link_receipts:
+                entry.receipt_at, entry.receipt_by = link_receipts[task.id]
         entry.case_id = case.id
         entry.decision_id = record.id
         entry.task_id = task.id
-        entry.purpose_snapshot = _purpose(answered)
+        entry.purpose_snapshot = purpose_text(answered)
         entry.basis_snapshot = "; ".join(str(facts[k]) for k in BASIS_OUTPUTS if facts.get(k)) or "not determined"
         entry.subject_informed = record.subject_informed
         entry.subject_not_informed_reason = record.subject_not_informed_reason
@@ -307,7 +313,7 @@ def _emergency_entry(task: HumanTask) -> DisclosureLogEntry:
     return entry
 
 
-def _purpose(answered: Mapping[str, Any]) -> str:
+def purpose_text(answered: Mapping[str, Any]) -> str:
     purpose = str(answered.get("purpose", "not recorded")).replace("_", " ")
     reasons = answered.get("purpose_reasons")
     return f"{purpose}: {reasons}" if reasons else purpose

@@ -44,12 +44,12 @@ def record_pdf(record: dict[str, Any], *, printed_by: str, printed_at: str) -> b
         story += [Spacer(1, 4 * mm), Paragraph(f"Revision {decision['revision']}", subheading)]
         story += [Paragraph(f"<b>{escape(label)}:</b> {escape(_plain(decision[key]))}", body)
                   for label, key in DECISION_FIELDS if decision.get(key) not in (None, "")]
-        story += _bullets("Questions answered", [f"{a['question']} — {a['answer']}"
+        story += bullets("Questions answered", [f"{a['question']} — {a['answer']}"
                                                  + (f": {a['reasons']}" if a.get("reasons") else "")
                                                  + (f" ({a['answered_by']}, {a['answered_role']})"
                                                     if a.get("answered_by") else "")
                                                  for a in decision["answers"]], styles)
-        story += _bullets("Advice", [f"{a['adviser']} ({a['adviser_role']}), {a['given_at']}: {a['advice']}"
+        story += bullets("Advice", [f"{a['adviser']} ({a['adviser_role']}), {a['given_at']}: {a['advice']}"
                                      for a in decision["advice"]], styles)
     for entry in record["disclosures"]:
         story += [Spacer(1, 4 * mm), Paragraph(escape(f"Disclosure to {entry['recipient_person']}, "
@@ -57,7 +57,7 @@ def record_pdf(record: dict[str, Any], *, printed_by: str, printed_at: str) -> b
                   Paragraph(escape(f"Sent {entry['sent_at']} by {entry['channel']}; verified: "
                                    f"{entry['recipient_verified_how']}; receipt: "
                                    f"{entry['receipt_by'] or 'not confirmed'} {entry['receipt_at'] or ''}"), body)]
-        story += _bullets("Items", [f"{i['summary_or_reference']} — {i['nature'].replace('_', ' ')}, {i['currency']}"
+        story += bullets("Items", [f"{i['summary_or_reference']} — {i['nature'].replace('_', ' ')}, {i['currency']}"
                                     for i in entry["items"]], styles)
     buffer = BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=f"Decision record {case['reference']}",
@@ -65,7 +65,7 @@ def record_pdf(record: dict[str, Any], *, printed_by: str, printed_at: str) -> b
     return buffer.getvalue()
 
 
-def _bullets(title: str, lines: list[str], styles: Any) -> list[Any]:
+def bullets(title: str, lines: list[str], styles: Any) -> list[Any]:
     if not lines:
         return []
     items = [Paragraph(escape(line), styles["BodyText"]) for line in lines]

@@ -21,6 +21,7 @@ from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes.service import compiled_process, form_schema
 from service.records.audit import record_event
 from service.records.decisions import write_decision_record
+from service.records.letter import email_letter_if_asked
 
 from .models import HumanTask, TaskStatus
 
@@ -146,14 +147,22 @@ def _field_of(error: Any) -> str:
 
 
 def complete_task(
-    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime
+    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime,
+    secure_link_sent: bool = False,
 ) -> Case:
-    """Complete an open task with validated data, run the process on, and project the result."""
+    """Complete an open task with validated data, run the process on, and project the result.
+
+    A "send securely" task answered with the service's own secure link is completed by
+    ``service.disclosures.service.send_secure_link`` (which says so with ``secure_link_sent``),
+    never by a bare claim that a link was sent."""
     # Lock the task's case, then read the task: whoever held the lock before us may have completed it.
     case = _lock_case_of(session=session, task_id=task_id)
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
     _check_may_work(task, actor)
     answers = validate_form_data(form_schema(case.process_version, task.form), data)
+    if answers.get("channel") == "secure_link" and not secure_link_sent:
+        raise InvalidInput("channel: to send a secure link, use 'Send a secure link' (the service sends it)",
+                           field="channel")
     if case.status != CaseStatus.ACTIVE:
         raise Conflict(f"the case is {case.status}; no task in it can be completed now")
 
@@ -172,6 +181,9 @@ def complete_task(
     _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
     if _policy_step(case, task) == "record":
         write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
+    if _policy_step(case, task) == "inform_subject":
+        # Telling the person by email: the letter is queued in the outbox with the step that decided it.
+        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
     _flush(session)
     return case
 

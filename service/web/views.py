@@ -39,11 +39,13 @@ from service.actors import Actor
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
-from service.config import PROJECT_ROOT
+from service.config import PROJECT_ROOT, Config
+from service.disclosures.service import disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema
 from service.records.audit import verify_chain
+from service.records.letter import case_letter, has_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
@@ -88,7 +90,8 @@ def _guard() -> WerkzeugResponse | None:
         with transaction() as db:
             user = user_by_name(session=db, username=username)
             request.actor = actor_of(user) if user else None  # type: ignore[attr-defined]
-    if request.actor is None and request.endpoint not in ("web.login", "web.vendor", "index"):  # type: ignore[attr-defined]
+    public = request.endpoint in ("web.login", "web.vendor", "index") or request.endpoint.startswith("recipient.")
+    if request.actor is None and not public:  # type: ignore[attr-defined]
         return redirect(url_for("web.login", next=request.path))
     return None
 
@@ -202,10 +205,12 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
                                                                  and case.team == current.team)):
         with transaction() as db:
             colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
+    from .links import transmission_preview
+
     return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
                            field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors),
                            may_work=yours or can_work_task(current, task_row, case), colleagues=colleagues,
-                           conditions=conditions(schema))
+                           conditions=conditions(schema), secure_link=transmission_preview(task_row.id))
 
 
 @web.get("/cases", endpoint="cases")
@@ -240,9 +245,12 @@ def case(case_id: str) -> Any:
         detail = casework.case_detail(found, db)
         record = casework.record_detail(found, db)
         waiting = found.status == "active" and "receipt_confirmed" in cases.load_instance(found).waiting_messages()
+        links = [link_summary(d, now()) | {"may_manage": may_manage_link(actor(), d, found)}
+                 for d in disclosures_of(session=db, case_id=found.id)]
+        letter = has_letter(session=db, case=found)
     # The same rule as the receipt endpoint: anyone who works cases and may read this one.
     return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,
-                           may_work=may_work_cases(actor()))
+                           may_work=may_work_cases(actor()), links=links, letter=letter)
 
 
 @web.get("/cases/<case_id>/record.pdf")
@@ -253,6 +261,16 @@ def record_download(case_id: str) -> Any:
     document = record_pdf(record, printed_by=actor().username, printed_at=now().isoformat(timespec="minutes"))
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="record-{found.reference}.pdf"'})
+
+
+@web.get("/cases/<case_id>/letter.pdf")
+def letter_download(case_id: str) -> Any:
+    with transaction() as db:
+        found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="letter_read")
+        letter = case_letter(session=db, case=found, now=now(),
+                             config=current_app.extensions.get("service_config") or Config.from_env())
+    return Response(letter.as_pdf(), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="letter-{found.reference}.pdf"'})
 
 
 @web.post("/cases/<case_id>/receipt")

@@ -67,14 +67,18 @@ class Api:
         return self.call("POST", path, user, expect, json=json).get_json()
 
 
-@pytest.fixture
-def app(db_engine: Engine, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
+def seed_process_and_accounts(session_factory: sessionmaker[Session]) -> None:
     now = datetime.now(UTC)
     with session_factory.begin() as s:
         publish_bundled(session=s, now=now)
         for username, (role, team) in ACCOUNTS.items():
             s.add(User(username=username, display_name=username, email=f"{username}@example.org",
                        password_hash=_password_hash(), roles=role, team=team, active=True, created_at=now))
+
+
+@pytest.fixture
+def app(db_engine: Engine, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
+    seed_process_and_accounts(session_factory)
     application = create_app(Config(database_url=db_engine.url.render_as_string(hide_password=False), testing=True))
     yield application
 

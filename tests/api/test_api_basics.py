@@ -28,6 +28,8 @@ def test_bad_requests_get_clear_errors_and_change_nothing(api: Api) -> None:
     assert wrong["field"] == "direction"
     assert api.get("/api/cases", "tess.teacher")["cases"] == []
     assert api.get("/api/cases/no-such-case", "tess.teacher", expect=404)["error"]
+    nul = api.post("/api/tokens", json={"username": "\x00", "password": "x"}, expect=422)
+    assert nul["field"] == "username", "a NUL character is refused, not a server error (PostgreSQL stores none)"
     assert api.get("/api/nowhere", "tess.teacher", expect=404)["error"]
 
 

@@ -132,10 +132,15 @@ ENDPOINTS: dict[str, Request] = {
     "complete_practitioner_task": lambda w: ("POST", f"/api/tasks/{w.task['id']}/complete", {"data": PURPOSE}),
     "complete_manager_task": lambda w: ("POST", f"/api/tasks/{w.queued_task['id']}/complete", {"data": ADVICE}),
     "verify_audit": lambda w: ("GET", "/api/audit/verify", None),
+    "send_secure_link_from_a_non_sending_task": lambda w: ("POST", f"/api/tasks/{w.task['id']}/secure-link", None),
+    "list_secure_links": lambda w: ("GET", f"/api/cases/{w.case['id']}/secure-links", None),
+    "show_code_of_unknown_link": lambda w: ("GET", "/api/secure-links/no-such-link/code", None),
+    "revoke_unknown_link": lambda w: ("POST", "/api/secure-links/no-such-link/revoke", None),
 }
 WRITES = {"start_case", "confirm_receipt", "claim_practitioner_task", "claim_manager_task",
           "unclaim_practitioner_task", "unclaim_manager_task", "assign_practitioner_task", "assign_manager_task",
-          "complete_practitioner_task", "complete_manager_task"}
+          "complete_practitioner_task", "complete_manager_task", "send_secure_link_from_a_non_sending_task",
+          "revoke_unknown_link"}
 
 # The status each account gets, as the policy says. Columns follow USERS:
 #                               tess theo hana  mo  sue  dee  pat  ada  sam  anon
@@ -163,6 +168,12 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "complete_practitioner_task": (200, 404, 404, 403, 404, 403, 403, 403, 403, 401),
     "complete_manager_task":     (403, 404, 404, 200, 404, 200, 403, 403, 403, 401),
     "verify_audit":              (403, 403, 403, 403, 403, 200, 403, 200, 403, 401),
+    # Tess may work the step, but "Is there a clear legitimate purpose?" sends nothing: 409.
+    "send_secure_link_from_a_non_sending_task": (409, 404, 404, 403, 404, 403, 403, 403, 403, 401),
+    "list_secure_links":         (200, 404, 404, 200, 404, 200, 403, 200, 403, 401),
+    # Codes and withdrawal are for case workers (real links: tests/disclosures).
+    "show_code_of_unknown_link": (404, 404, 404, 404, 404, 404, 403, 403, 403, 401),
+    "revoke_unknown_link":       (404, 404, 404, 404, 404, 404, 403, 403, 403, 401),
 }
 
 # Deviations from the policy found earlier (now fixed) are listed here, each with its reason, as

@@ -146,13 +146,9 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(api
                                                                      ("parent_carer", "Jo Carter")]
 
 
-def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_until_review(
-        api: Api, open_task: OpenTask, session_factory: sessionmaker[Session]) -> None:
+def injured_baby_mother_refuses(api: Api, open_task: OpenTask, cid: str) -> None:
+    """Scenario 2 up to a lawful reason to share: an injured baby, the mother refused consent."""
     hana = "hana.visitor"
-    case = start(api, hana, direction="outbound_concern", urgency="same_day",
-                 summary="Unexplained bruising on a 4-month-old baby")
-    cid = case["id"]
-    assert case["team"] == "south"
     complete(api, open_task, cid, "describe_concern", hana, no_danger_concern(
         "Two finger-tip bruises on the upper arm of a non-mobile baby; no explanation given.",
         {"role": "child", "name": "Baby Lee", "identifiers": "NHS 943 476 5919"},
@@ -167,6 +163,16 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
         "risk_of_significant_harm": True, "overriding_public_interest": False, "unsure": False,
         "consent_override_reason": "Unexplained bruising on a non-mobile baby: the risk of significant harm "
                                    "outweighs the mother's refusal"})
+
+
+def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_until_review(
+        api: Api, open_task: OpenTask, session_factory: sessionmaker[Session]) -> None:
+    hana = "hana.visitor"
+    case = start(api, hana, direction="outbound_concern", urgency="same_day",
+                 summary="Unexplained bruising on a 4-month-old baby")
+    cid = case["id"]
+    assert case["team"] == "south"
+    injured_baby_mother_refuses(api, open_task, cid)
     assert open_elements(api, cid, hana) == ["choose_what_to_share"], "sure of the reason: no manager needed"
     complete(api, open_task, cid, "choose_what_to_share", hana, chosen_items(
         "share_in_full", recipient_person="Duty social worker", recipient_role="MASH duty social worker",

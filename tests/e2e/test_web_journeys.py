@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ from tests.mailserver import free_port
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def serving(tmp_path: Path, **settings: Any) -> Iterator[str]:
+    """The app on a real port over a fresh database (shipped process, demo accounts); yields its address."""
     url = f"sqlite:///{tmp_path / 'web.db'}"
     upgrade(url)
     engine = make_engine(url)
@@ -32,11 +34,21 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         seed_demo_accounts(session=s, now=datetime.now(UTC))
     engine.dispose()
     port = free_port()
-    server = make_server("127.0.0.1", port, create_app(Config(database_url=url)), threaded=True)
+    address = f"http://127.0.0.1:{port}"
+    app = create_app(Config(database_url=url, base_url=address, **settings))
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+    try:
+        yield address
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path) as address:
+        yield address
 
 
 def sign_in(page: Any, base: str, username: str) -> None:

@@ -186,7 +186,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     assert A9_PUBLIC_INTEREST in text and "Overriding public interest" in text
     [advice] = page.locator("h4:text-is('Advice') + ul > li").all_inner_texts()
     assert advice.startswith("dee.lead (dsl), ") and advice.endswith(ADVICE)
-    assert "receipt: Duty desk at" in text
+    assert page.locator("dl.disclosure dd.receipt").inner_text().startswith("Duty desk at ")
     timeline = page.locator("section[aria-labelledby=timeline]").inner_text()
     for entry in ["tess.teacher (practitioner): case started",
                   "tess.teacher (practitioner): task completed: Is there a lawful reason to share without consent?",

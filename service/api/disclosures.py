@@ -1,0 +1,64 @@
+"""REST endpoints for secure links: send one from a "send securely" task, list a case's links,
+show the one-time code to read by phone, revoke a link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from service.config import Config
+from service.disclosures import service as disclosures
+from service.disclosures.keys import Keyring
+
+from . import casework
+from .views import current_actor, now, transaction
+
+api_links = Blueprint("api_links", __name__, url_prefix="/api")
+
+
+def _keyring() -> Keyring:
+    found: Keyring = current_app.extensions["disclosure_keyring"]
+    return found
+
+
+@api_links.post("/tasks/<task_id>/secure-link")
+def send_secure_link(task_id: str) -> Any:
+    config: Config = current_app.extensions["service_config"]
+    with transaction() as session:
+        actor = current_actor(session)
+        casework.check_task_access(session=session, task_id=task_id, actor=actor)
+        sent = disclosures.send_secure_link(
+            session=session, task_id=task_id, actor=actor, keyring=_keyring(), now=now(),
+            lifetime=timedelta(hours=config.secure_link_hours), base_url=config.base_url)
+        return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code,
+                       case=casework.case_summary(sent.case),
+                       next_tasks=[casework.task_summary(t) for t in
+                                   casework.next_tasks(session=session, case=sent.case, actor=actor)]), 201
+
+
+@api_links.get("/cases/<case_id>/secure-links")
+def list_secure_links(case_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
+        return jsonify(secure_links=[disclosures.link_summary(d, now())
+                                     for d in disclosures.disclosures_of(session=session, case_id=case.id)])
+
+
+@api_links.get("/secure-links/<disclosure_id>/code")
+def show_code(disclosure_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        code = disclosures.reveal_code(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
+                                       now=now())
+        return jsonify(code=code)
+
+
+@api_links.post("/secure-links/<disclosure_id>/revoke")
+def revoke(disclosure_id: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        revoked = disclosures.revoke(session=session, disclosure_id=disclosure_id, actor=actor, now=now())
+        return jsonify(disclosures.link_summary(revoked, now()))

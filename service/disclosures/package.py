@@ -1,0 +1,119 @@
+"""What a package holds, gathered from the case at the moment it is sent, and its PDF rendering.
+
+The content is the proportionality step's choice (recipient, items with their tags, what was
+withheld, onward-sharing limits), the purpose, the lawful basis the decision tables gave, the
+people it is about and the sender. It is sealed as JSON; the recipient's page and the PDF are
+rendered from it on opening, each watermarked with the recipient's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from sqlalchemy.orm import Session
+
+from service.actors import Actor
+from service.cases.models import Case
+from service.errors import Conflict
+from service.processes.service import compiled_process
+from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
+from service.records.pdf import bullets
+
+BASIS_LABELS = {
+    "article6_basis": "UK GDPR Article 6", "article9_condition": "UK GDPR Article 9",
+    "schedule1_paragraph": "DPA 2018 Schedule 1", "article10_condition": "UK GDPR Article 10",
+    "exemption": "Exemption", "common_law_justification": "Common-law duty of confidence",
+}
+NATURE_LABELS = {"fact": "Fact", "opinion": "Professional opinion",
+                 "reported_by_third_party": "Reported by someone else"}
+
+
+def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], sender: Actor, now: datetime
+                    ) -> dict[str, Any]:
+    """The package for the case's latest "decide how much to share" choice, as plain JSON-ready data."""
+    steps = {e: info.policy_step for e, info in compiled_process(case.process_version).user_tasks.items()}
+    done = completed_tasks(session, case.id)
+    chosen = next((t.answers or {} for t in reversed(done) if steps.get(t.element_id) == "proportionality"), None)
+    if not chosen or not chosen.get("recipient_email"):
+        raise Conflict("nothing has been chosen to share yet: complete 'Decide how much to share' first")
+    answered = merged_answers(done)
+    return {
+        "case_reference": case.reference,
+        "sent_at": now.isoformat(),
+        "sender": {"username": sender.username, "role": sender.primary_role, "team": sender.team},
+        "recipient": {key: str(chosen.get(f"recipient_{key}", "")) for key in
+                      ("person", "role", "organisation", "email")},
+        "about": [{"role": str(s.get("role", "")), "name": str(s.get("name", "")),
+                   "identifiers": str(s.get("identifiers", ""))} for s in answered.get("subjects", [])],
+        "purpose": purpose_text(answered),
+        "lawful_basis": [{"label": BASIS_LABELS[key], "value": str(facts[key])} for key in BASIS_OUTPUTS
+                         if facts.get(key)],
+        "share_extent": str(chosen.get("share_extent", "")),
+        "items": [{"summary": str(i.get("summary", "")), "period_covered": i.get("period_covered"),
+                   "nature": str(i.get("nature", "")), "currency": str(i.get("currency", "")),
+                   "accuracy_checked": bool(i.get("accuracy_checked")), "redactions": i.get("redactions")}
+                  for i in chosen.get("items", [])],
+        "withheld": chosen.get("withheld_and_why"),
+        "restrictions": chosen.get("onward_sharing_restrictions"),
+    }
+
+
+def watermark_text(content: Mapping[str, Any]) -> str:
+    recipient = content["recipient"]
+    return f"Shared with {recipient['person']}, {recipient['organisation']} — do not forward"
+
+
+def item_tags(item: Mapping[str, Any]) -> str:
+    return f"{NATURE_LABELS.get(item['nature'], item['nature'])} · {item['currency']}"
+
+
+def package_pdf(content: Mapping[str, Any]) -> bytes:
+    """The package as a PDF, every page watermarked with the recipient's name."""
+    styles = getSampleStyleSheet()
+    body, heading, subheading = styles["BodyText"], styles["Heading1"], styles["Heading2"]
+    recipient, sender = content["recipient"], content["sender"]
+    story: list[Any] = [
+        Paragraph(f"Safeguarding information — reference {escape(content['case_reference'])}", heading),
+        Paragraph(escape(f"For {recipient['person']} ({recipient['role']}, {recipient['organisation']}). "
+                         f"Sent by {sender['username']} ({sender['role']}) at {content['sent_at']}."), body),
+        Paragraph("<b>Purpose:</b> " + escape(content["purpose"]), body),
+    ]
+    story += bullets("About", [f"{a['name']} ({a['role'].replace('_', ' ')})"
+                                + (f", {a['identifiers']}" if a["identifiers"] else "") for a in content["about"]],
+                      styles)
+    story += bullets("Lawful basis", [f"{b['label']}: {b['value']}" for b in content["lawful_basis"]], styles)
+    story += [Spacer(1, 3 * mm), Paragraph("Information shared", subheading)]
+    for item in content["items"]:
+        details = [item_tags(item)]
+        if item.get("period_covered"):
+            details.append(f"period: {item['period_covered']}")
+        if item.get("redactions"):
+            details.append(f"removed: {item['redactions']}")
+        story.append(Paragraph(f"{escape(item['summary'])}<br/><i>{escape('; '.join(details))}</i>", body))
+    if content.get("restrictions"):
+        story.append(Paragraph("<b>Limits on passing it on:</b> " + escape(content["restrictions"]), body))
+    mark = watermark_text(content)
+
+    def stamp(canvas: Canvas, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica-Bold", 22)
+        canvas.setFillGray(0.85)
+        canvas.translate(A4[0] / 2, A4[1] / 2)
+        canvas.rotate(45)
+        canvas.drawCentredString(0, 0, mark)
+        canvas.restoreState()
+
+    buffer = BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=f"Safeguarding information {content['case_reference']}",
+                      leftMargin=18 * mm, rightMargin=18 * mm).build(story, onFirstPage=stamp, onLaterPages=stamp)
+    return buffer.getvalue()
+

@@ -1,0 +1,341 @@
+"""Send a package through a secure link, open it with a one-time code, confirm receipt, revoke.
+
+The sender's side: ``send_secure_link`` seals the package, completes the "send securely" task
+and queues an email to the recipient carrying only the link. The one-time code never travels
+with it: the sender reads it to the recipient by phone (``reveal_code``). The recipient's side:
+``enter_code`` (throttled; five wrong codes lock the link), ``download_pdf`` once,
+``confirm_receipt`` (delivered to the case as the ``receipt_confirmed`` message). Every attempt,
+successful or not, is an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.access import can_work_task, require_case_worker, require_readable
+from service.actors import Actor
+from service.cases import service as cases
+from service.cases.models import Case
+from service.db import is_postgres
+from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from service.notifications.service import queue_email
+from service.processes.service import compiled_process
+from service.records.audit import record_event
+from service.tasks import service as tasks
+
+from .keys import Keyring, open_sealed, seal
+from .models import MAX_CODE_FAILURES, LinkState, SecureDisclosure
+from .package import package_content
+
+CODE_DIGITS = 8
+SECURE_LINK = "secure_link"
+RECEIPT_MESSAGE = "receipt_confirmed"
+
+
+class LinkRefused(DomainError):
+    """The link cannot be used: unknown, expired, already used, revoked or locked."""
+
+    status = 410
+
+    def __init__(self, message: str, *, state: str) -> None:
+        super().__init__(message)
+        self.state = state
+        if state == "unknown":
+            self.status = 404
+
+
+class NotGranted(LinkRefused):
+    """The package was asked for by a browser that has not entered its code."""
+
+    status = 403
+
+
+class TooSoon(DomainError):
+    status = 429
+
+
+@dataclass(frozen=True)
+class SentLink:
+    disclosure: SecureDisclosure
+    code: str
+    case: Case
+
+
+REFUSALS = {
+    LinkState.EXPIRED: "This link has expired. Ask the sender to send the information again.",
+    LinkState.OPENED: "This link has already been used: it opens only once. Ask the sender if you need it again.",
+    LinkState.REVOKED: "The sender has withdrawn this link. Contact them if you were expecting information.",
+    LinkState.LOCKED: "This link is locked after too many wrong codes. Contact the sender for a new link.",
+}
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def recipient_actor(email: str) -> Actor:
+    return Actor(username=f"recipient {email}"[:100], roles=frozenset({"recipient"}))
+
+
+def send_secure_link(
+    *, session: Session, task_id: str, actor: Actor, keyring: Keyring, now: datetime, lifetime: timedelta,
+    base_url: str,
+) -> SentLink:
+    """Seal the chosen package, complete the "send securely" task with it and queue the link email."""
+    task = tasks.get_task(session=session, task_id=task_id)
+    case = cases.get_case(session=session, case_id=task.case_id, for_update=True)
+    if not can_work_task(actor, task, case):
+        raise Forbidden(f"this step is for the {task.role} role")
+    info = compiled_process(case.process_version).user_tasks.get(task.element_id)
+    if info is None or info.policy_step != "transmission":
+        raise Conflict(f"'{task.name}' does not send anything: a secure link can only be sent from 'Send securely'")
+    facts = cases.load_instance(case).task_data(task.id)
+    content = package_content(session=session, case=case, facts=facts, sender=actor, now=now)
+    recipient = content["recipient"]
+    disclosure_id, code, token = str(uuid.uuid4()), _new_code(), secrets.token_urlsafe(32)
+    package_key = AESGCM.generate_key(bit_length=256)
+    key_id, wrapped = keyring.wrap(package_key, context=disclosure_id)
+    expires_at = now + lifetime
+    answers = {"channel": SECURE_LINK, "sent_confirmed": True, "security_controls": (
+        f"Encrypted package (AES-256-GCM, key wrapped by master key {key_id}); single-use link emailed to "
+        f"{recipient['email']}, expiring {expires_at.isoformat(timespec='minutes')}; one-time code given "
+        "separately by phone; locks after 5 wrong codes; watermarked with the recipient's name")}
+    tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now, secure_link_sent=True)
+    disclosure = SecureDisclosure(
+        id=disclosure_id, case_id=case.id, task_id=task.id, created_at=now, created_by=actor.username,
+        recipient_person=recipient["person"][:200], recipient_organisation=recipient["organisation"][:200],
+        recipient_email=recipient["email"][:300], key_id=key_id, wrapped_key=wrapped,
+        sealed_content=seal(package_key, json.dumps(content).encode(), aad=f"content|{disclosure_id}"),
+        sealed_code=seal(package_key, code.encode(), aad=f"code|{disclosure_id}"),
+        link_token_sha256=token_digest(token), expires_at=expires_at, failed_attempts=0)
+    session.add(disclosure)
+    queue_email(session=session, case=case, address=disclosure.recipient_email, reason="secure_link",
+                subject="Safeguarding information has been shared with you securely",
+                body=_link_email(base_url, token, actor, expires_at), now=now)
+    record_event(session=session, actor=actor, action="secure_link_sent", at=now, case_id=case.id, task_id=task.id,
+                 summary={"disclosure": disclosure_id, "recipient": disclosure.recipient_email,
+                          "expires_at": expires_at.isoformat()})
+    session.flush()
+    return SentLink(disclosure=disclosure, code=code, case=case)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def _link_email(base_url: str, token: str, sender: Actor, expires_at: datetime) -> str:
+    return (
+        f"{sender.username} has shared safeguarding information with you through a secure link.\n\n"
+        f"Open it here: {base_url.rstrip('/')}/shared/{token}\n\n"
+        "You will need the one-time code the sender gives you by phone. The link works once and expires "
+        f"at {expires_at.isoformat(timespec='minutes')}. This email holds none of the information. "
+        "Do not forward it.\n")
+
+
+def disclosure_for_link(*, session: Session, token: str, lock: bool = False) -> SecureDisclosure | None:
+    query = select(SecureDisclosure).where(SecureDisclosure.link_token_sha256 == token_digest(token))
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def check_usable(*, session: Session, disclosure: SecureDisclosure | None, now: datetime, client: str
+                 ) -> SecureDisclosure:
+    """The disclosure behind a link, if it can still be opened; otherwise refuse and audit why."""
+    if disclosure is None:
+        record_event(session=session, actor=recipient_actor("unknown"), action="secure_link_refused", at=now,
+                     summary={"reason": "unknown link", "client": client})
+        raise LinkRefused("This link is not valid. Check you copied all of it, or contact the sender.",
+                          state="unknown")
+    state = disclosure.state(now)
+    if state != LinkState.WAITING:
+        _audit(session, disclosure, "secure_link_refused", now, reason=str(state), client=client)
+        raise LinkRefused(REFUSALS[state], state=str(state))
+    return disclosure
+
+
+def record_visit(*, session: Session, disclosure: SecureDisclosure, now: datetime, client: str) -> None:
+    _audit(session, disclosure, "secure_link_visited", now, client=client)
+
+
+def record_without_grant(*, session: Session, disclosure_id: str, now: datetime, client: str) -> None:
+    """A browser asked for a package it has not opened with the code (another recipient's, or a stale page)."""
+    disclosure = session.get(SecureDisclosure, disclosure_id)
+    if disclosure is None:
+        raise NotFound("no such package")
+    _audit(session, disclosure, "secure_link_refused", now, reason="code not entered in this browser", client=client)
+
+
+def enter_code(*, session: Session, token: str, code: str, keyring: Keyring, now: datetime, client: str,
+               retry_delay: timedelta) -> tuple[SecureDisclosure, dict[str, Any]]:
+    """Open the package with the one-time code: on success the link is spent and the content returned."""
+    disclosure = check_usable(session=session, disclosure=disclosure_for_link(session=session, token=token, lock=True),
+                              now=now, client=client)
+    if disclosure.next_attempt_at is not None and now < disclosure.next_attempt_at:
+        wait = max(1, int((disclosure.next_attempt_at - now).total_seconds() + 0.999))
+        _audit(session, disclosure, "secure_link_code_too_soon", now, client=client)
+        raise TooSoon(f"Please wait {wait} seconds before trying another code.")
+    package_key = _package_key(disclosure, keyring)
+    expected = open_sealed(package_key, disclosure.sealed_code, aad=f"code|{disclosure.id}").decode()
+    given = "".join(ch for ch in code if ch.isdigit())
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        disclosure.failed_attempts += 1
+        disclosure.next_attempt_at = now + retry_delay * disclosure.failed_attempts
+        if disclosure.failed_attempts >= MAX_CODE_FAILURES:
+            disclosure.locked_at = now
+            _audit(session, disclosure, "secure_link_locked", now, client=client)
+            raise LinkRefused(REFUSALS[LinkState.LOCKED], state=str(LinkState.LOCKED))
+        _audit(session, disclosure, "secure_link_code_wrong", now, client=client,
+               attempts=disclosure.failed_attempts)
+        left = MAX_CODE_FAILURES - disclosure.failed_attempts
+        raise InvalidInput(f"That code is not right. {left} attempt{'s' if left != 1 else ''} left before the "
+                           "link locks.", field="code")
+    disclosure.opened_at = now
+    _audit(session, disclosure, "secure_link_opened", now, client=client)
+    return disclosure, open_content(disclosure, keyring)
+
+
+def open_content(disclosure: SecureDisclosure, keyring: Keyring) -> dict[str, Any]:
+    sealed = open_sealed(_package_key(disclosure, keyring), disclosure.sealed_content, aad=f"content|{disclosure.id}")
+    content: dict[str, Any] = json.loads(sealed)
+    return content
+
+
+def _package_key(disclosure: SecureDisclosure, keyring: Keyring) -> bytes:
+    return keyring.unwrap(disclosure.key_id, disclosure.wrapped_key, context=disclosure.id)
+
+
+def granted(*, session: Session, disclosure_id: str, now: datetime, client: str, action: str,
+            lock: bool = False) -> SecureDisclosure:
+    """The disclosure a recipient's browser was granted by entering its code; still not revoked."""
+    query = select(SecureDisclosure).where(SecureDisclosure.id == disclosure_id)
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    disclosure = session.scalars(query).one_or_none()
+    if disclosure is None:
+        raise NotFound("no such package")
+    if disclosure.revoked_at is not None:
+        _audit(session, disclosure, "secure_link_refused", now, reason=f"{action}: revoked", client=client)
+        raise LinkRefused(REFUSALS[LinkState.REVOKED], state=str(LinkState.REVOKED))
+    return disclosure
+
+
+def download_pdf(*, session: Session, disclosure: SecureDisclosure, keyring: Keyring, now: datetime, client: str
+                 ) -> dict[str, Any]:
+    """The content for the one PDF download the link allows."""
+    if disclosure.downloaded_at is not None:
+        _audit(session, disclosure, "secure_link_refused", now, reason="already downloaded", client=client)
+        raise LinkRefused("The PDF has already been downloaded once from this link.", state="downloaded")
+    disclosure.downloaded_at = now
+    _audit(session, disclosure, "secure_link_downloaded", now, client=client)
+    return open_content(disclosure, keyring)
+
+
+def confirm_receipt(*, session: Session, disclosure: SecureDisclosure, received_by: str, now: datetime, client: str
+                    ) -> bool:
+    """Record the recipient's receipt and hand it to the case; False if the case no longer waits for it
+    (a follow-up has already started: the receipt is kept and shows on the record)."""
+    name = received_by.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("Enter your name (up to 200 characters).", field="received_by")
+    if disclosure.receipt_at is not None:
+        return True
+    disclosure.receipt_at, disclosure.receipt_by = now, name
+    _audit(session, disclosure, "secure_link_receipt_confirmed", now, client=client, received_by=name)
+    try:
+        cases.deliver_message(session=session, case_id=disclosure.case_id, name=RECEIPT_MESSAGE,
+                              payload={"received_by": name, "received_at": now.isoformat()},
+                              actor=recipient_actor(disclosure.recipient_email), now=now)
+    except Conflict:
+        return False
+    return True
+
+
+def may_manage_link(actor: Actor, disclosure: SecureDisclosure, case: Case) -> bool:
+    """The sender, the case's practitioner and the DSL may see a link's code and withdraw it."""
+    return actor.username in (disclosure.created_by, case.started_by) or actor.has_role("dsl")
+
+
+def _may_manage(session: Session, actor: Actor, disclosure: SecureDisclosure) -> Case:
+    case = cases.get_case(session=session, case_id=disclosure.case_id)
+    try:
+        require_readable(actor, case)  # process owners and admins: 403; someone else's case: 404
+    except NotFound:
+        raise NotFound(f"no secure link {disclosure.id}") from None
+    if not may_manage_link(actor, disclosure, case):
+        raise Forbidden("only the sender or the DSL can manage this link")
+    return case
+
+
+def get_disclosure(*, session: Session, disclosure_id: str) -> SecureDisclosure:
+    disclosure = session.get(SecureDisclosure, disclosure_id)
+    if disclosure is None:
+        raise NotFound(f"no secure link {disclosure_id}")
+    return disclosure
+
+
+def reveal_code(*, session: Session, disclosure_id: str, actor: Actor, keyring: Keyring, now: datetime) -> str:
+    """The one-time code, for the sender (or the DSL) to read to the recipient by phone."""
+    require_case_worker(actor)
+    disclosure = get_disclosure(session=session, disclosure_id=disclosure_id)
+    _may_manage(session, actor, disclosure)
+    record_event(session=session, actor=actor, action="secure_link_code_shown", at=now, case_id=disclosure.case_id,
+                 summary={"disclosure": disclosure.id})
+    return open_sealed(_package_key(disclosure, keyring), disclosure.sealed_code, aad=f"code|{disclosure.id}").decode()
+
+
+def revoke(*, session: Session, disclosure_id: str, actor: Actor, now: datetime) -> SecureDisclosure:
+    require_case_worker(actor)
+    disclosure = get_disclosure(session=session, disclosure_id=disclosure_id)
+    _may_manage(session, actor, disclosure)
+    if disclosure.revoked_at is None:
+        disclosure.revoked_at, disclosure.revoked_by = now, actor.username
+        record_event(session=session, actor=actor, action="secure_link_revoked", at=now, case_id=disclosure.case_id,
+                     summary={"disclosure": disclosure.id})
+    return disclosure
+
+
+def disclosures_of(*, session: Session, case_id: str) -> list[SecureDisclosure]:
+    return list(session.scalars(select(SecureDisclosure).where(SecureDisclosure.case_id == case_id)
+                                .order_by(SecureDisclosure.created_at)))
+
+
+def rewrap_all(*, session: Session, keyring: Keyring) -> int:
+    """After a key rotation: re-wrap every package key not under the current master key."""
+    count = 0
+    for disclosure in session.scalars(select(SecureDisclosure).where(SecureDisclosure.key_id != keyring.current_id)):
+        package_key = _package_key(disclosure, keyring)
+        disclosure.key_id, disclosure.wrapped_key = keyring.wrap(package_key, context=disclosure.id)
+        count += 1
+    return count
+
+
+def _audit(session: Session, disclosure: SecureDisclosure, action: str, now: datetime, **summary: Any) -> None:
+    record_event(session=session, actor=recipient_actor(disclosure.recipient_email), action=action, at=now,
+                 case_id=disclosure.case_id, summary={"disclosure": disclosure.id, **summary})
+
+
+def link_summary(disclosure: SecureDisclosure, now: datetime) -> dict[str, Any]:
+    """What the sender sees of a secure link: to whom, its state and what the recipient did (no content)."""
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {"id": disclosure.id, "case_id": disclosure.case_id, "task_id": disclosure.task_id,
+            "recipient_person": disclosure.recipient_person,
+            "recipient_organisation": disclosure.recipient_organisation,
+            "recipient_email": disclosure.recipient_email, "sent_by": disclosure.created_by,
+            "sent_at": iso(disclosure.created_at), "expires_at": iso(disclosure.expires_at),
+            "state": str(disclosure.state(now)), "failed_attempts": disclosure.failed_attempts,
+            "opened_at": iso(disclosure.opened_at), "downloaded_at": iso(disclosure.downloaded_at),
+            "revoked_at": iso(disclosure.revoked_at), "revoked_by": disclosure.revoked_by,
+            "receipt_at": iso(disclosure.receipt_at), "receipt_by": disclosure.receipt_by}
