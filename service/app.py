@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
@@ -65,6 +65,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:
+        if not request.path.startswith("/api/"):
+            return render_template("problem.html", message=exc.message), exc.status
         body: dict[str, Any] = {"error": exc.message}
         if isinstance(exc, InvalidInput):
             body["field"] = exc.field

@@ -28,7 +28,7 @@ from service.cases import service as cases
 from service.cases.models import Case
 from service.db import is_postgres
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from service.notifications.service import queue_email
+from service.notifications.service import notify_user, queue_email
 from service.processes.service import compiled_process
 from service.records.audit import record_event
 from service.tasks import service as tasks
@@ -257,6 +257,11 @@ def confirm_receipt(*, session: Session, disclosure: SecureDisclosure, received_
                               payload={"received_by": name, "received_at": now.isoformat()},
                               actor=recipient_actor(disclosure.recipient_email), now=now)
     except Conflict:
+        # The receipt came after the process started chasing it: the sender is told, so they can
+        # answer the follow-up with it; the record takes the receipt from the link.
+        case = cases.get_case(session=session, case_id=disclosure.case_id)
+        notify_user(session=session, case=case, user=disclosure.created_by, now=now,
+                    subject="Safeguarding: the recipient has now confirmed receipt")
         return False
     return True
 

@@ -55,3 +55,10 @@ def queue_email(*, session: Session, case: Case, address: str, subject: str, bod
                             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
     session.add(message)
     return message
+
+
+def notify_user(*, session: Session, case: Case, user: str, subject: str, now: datetime) -> OutboxMessage:
+    """Tell one person that something in a case needs them (a link to the case, no details)."""
+    message = _message(case, now, reason="reminder", subject=subject, link=f"/cases/{case.id}", user=user)
+    session.add(message)
+    return message

@@ -58,6 +58,7 @@ def revoke(disclosure_id: str) -> Any:
     return redirect(url_for("web.case", case_id=case_id))
 
 
+
 def transmission_preview(task_id: str) -> dict[str, Any] | None:
     """For an open "send securely" task: who the package would go to and how many items (None otherwise)."""
     with transaction() as db:

@@ -121,3 +121,36 @@ def test_the_case_page_shows_the_link_and_the_record_shows_the_disclosure(
         summaries = " ".join(s.scalars(select(AuditEvent.summary)))
     assert sent.code not in summaries and sent.token not in summaries
     assert json.dumps(api.get(f"/api/cases/{sent.case_id}/secure-links", HANA)).count(sent.code) == 0
+
+
+def test_a_receipt_after_the_chase_began_is_kept_and_the_sender_told(
+        api: Api, open_task: OpenTask, send_link: Callable[..., SentLink], recipient: Callable[[], Recipient],
+        session_factory: sessionmaker[Session]) -> None:
+    from service.notifications.models import OutboxMessage
+    from tests.api.test_http_scenarios import fire_timers_after
+
+    sent = send_link()
+    waiting = api.get(f"/api/cases/{sent.case_id}", HANA)
+    fire_timers_after(session_factory, waiting["next_timer_at"])  # no receipt within the SLA: the chase begins
+    assert [t["element_id"] for t in api.get(f"/api/cases/{sent.case_id}", HANA)["open_tasks"]] == [
+        "follow_up_receipt"]
+
+    browser = recipient()
+    assert browser.enter(sent.token, sent.code).status_code == 200
+    assert browser.confirm(sent.disclosure_id, "Ruth Okafor").status_code == 200
+    with session_factory() as s:
+        told = s.scalars(select(OutboxMessage).where(OutboxMessage.case_id == sent.case_id,
+                                                     OutboxMessage.recipient_user == HANA)).all()
+    assert "now confirmed receipt" in told[-1].subject
+    [link] = api.get(f"/api/cases/{sent.case_id}/secure-links", HANA)["secure_links"]
+    assert link["receipt_by"] == "Ruth Okafor"
+
+    complete(api, open_task, sent.case_id, "follow_up_receipt", HANA, {
+        "followed_up_how": "The recipient confirmed through the secure link", "receipt_confirmed_by_phone": True,
+        "receipt_confirmed_by": "Ruth Okafor"})
+    complete(api, open_task, sent.case_id, "tell_subject", HANA, {
+        "subject_informed": False, "review_date": (datetime.now(UTC).date() + timedelta(days=7)).isoformat(),
+        "subject_not_informed_reason": "A strategy discussion is pending"})
+    complete(api, open_task, sent.case_id, "record_decision", HANA, recorded("Shared; receipt after a chase."))
+    [entry] = record_of(api, sent.case_id, HANA)["disclosures"]
+    assert entry["receipt_by"] == "Ruth Okafor" and entry["secure_link"]["receipt_by"] == "Ruth Okafor"
