@@ -8,8 +8,10 @@ from typing import Any
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api.disclosures import api_links
+from service.api.processes import api_processes
 from service.api.views import api
 from service.config import Config
 from service.db import make_engine, make_session_factory
@@ -18,6 +20,7 @@ from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
 from service.web.links import web_links
+from service.web.modeler import web_processes
 from service.web.recipient import recipient
 from service.web.views import web
 
@@ -31,6 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     engine = make_engine(config.database_url)
     app.extensions["db_session_factory"] = make_session_factory(engine)
     app.extensions["service_config"] = config
+    if config.trusted_proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=config.trusted_proxies)
     redact_link_tokens()
     app.extensions["disclosure_keyring"] = keyring_at(config.disclosure_keys_file,
                                                       default_path=Config.disclosure_keys_file)
@@ -53,9 +59,11 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_blueprint(api)
     app.register_blueprint(api_links)
+    app.register_blueprint(api_processes)
     app.register_blueprint(web)
     app.register_blueprint(recipient)
     app.register_blueprint(web_links)
+    app.register_blueprint(web_processes)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -38,6 +38,9 @@ class Config:
     sweep_interval: float = 1.0
     # Session cookies only over HTTPS: on in any deployment (off for the embedded http://127.0.0.1).
     secure_cookies: bool = False
+    # How many proxies in front of the service set X-Forwarded-For (0: clients connect directly);
+    # sign-in throttling counts failures per client address, so it must see the real one.
+    trusted_proxies: int = 0
     # Secure links: the master key file (created on first use only at this embedded default path),
     # how long a link stays usable, and the pause after each wrong code (times the failures so far).
     disclosure_keys_file: str = str(DEFAULT_DATA_DIR / "disclosure-keys")
@@ -55,6 +58,7 @@ class Config:
         }
         changes.update({name: os.environ.get(name.upper()) or None for name in _OPTIONAL_SETTINGS})
         changes["sweep_interval"] = float(os.environ.get("SWEEP_INTERVAL", defaults.sweep_interval))
+        changes["trusted_proxies"] = int(os.environ.get("TRUSTED_PROXIES", defaults.trusted_proxies))
         changes["secure_link_hours"] = float(os.environ.get("SECURE_LINK_HOURS", defaults.secure_link_hours))
         changes["code_retry_seconds"] = float(os.environ.get("CODE_RETRY_SECONDS", defaults.code_retry_seconds))
         changes["secure_cookies"] = os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes")
@@ -72,4 +76,4 @@ _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_u
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
 ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies",
-                                             "secure_link_hours", "code_retry_seconds"))
+                                             "secure_link_hours", "code_retry_seconds", "trusted_proxies"))

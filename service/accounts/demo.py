@@ -16,6 +16,8 @@ DEMO_ACCOUNTS = [
     ("mo.manager", "Mo Manager", ("manager",), "north"),
     ("dee.lead", "Dee Lead (DSL)", ("dsl",), None),
     ("pat.owner", "Pat Process-Owner", ("process_owner",), None),
+    # A second process owner, so that one can approve the other's draft (four eyes).
+    ("olu.owner", "Olu Process-Owner", ("process_owner",), None),
     ("ada.auditor", "Ada Auditor", ("auditor",), None),
     ("sam.admin", "Sam Admin", ("admin",), None),
 ]

@@ -41,11 +41,13 @@ class ApiToken(Base):
 
 
 class LoginAttempt(Base):
-    """Failed sign-ins, counted per username to slow down password guessing (kept in the database,
-    so every web process sees the same count)."""
+    """Failed sign-ins, counted per username and per client address to slow down password guessing
+    (kept in the database, so every web process sees the same counts)."""
 
     __tablename__ = "login_attempt"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The address the attempt came from: many usernames tried from one place are slowed down too.
+    client: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)

@@ -19,6 +19,7 @@ from .models import ApiToken, LoginAttempt, User
 
 TOKEN_LIFETIME = timedelta(hours=12)
 MAX_FAILURES = 5
+MAX_CLIENT_FAILURES = 20  # from one address, across usernames, in the same window
 FAILURE_WINDOW = timedelta(minutes=15)
 _HASHER = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
@@ -54,12 +55,20 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
     return user
 
 
-def authenticate(*, session: Session, username: str, password: str, now: datetime) -> User:
-    """The active user with this password; refuses (429) after too many recent failures."""
+def authenticate(*, session: Session, username: str, password: str, now: datetime, client: str | None = None
+                 ) -> User:
+    """The active user with this password; refuses (429) after too many recent failures for the
+    account, or from the client's address."""
     recent = session.scalar(select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.username == username, LoginAttempt.at > now - FAILURE_WINDOW)) or 0
     if recent >= MAX_FAILURES:
         raise TooManyAttempts("too many failed sign-ins for this account: wait 15 minutes and try again")
+    from_client = 0
+    if client:
+        from_client = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.client == client, LoginAttempt.at > now - FAILURE_WINDOW)) or 0
+    if from_client >= MAX_CLIENT_FAILURES:
+        raise TooManyAttempts("too many failed sign-ins from your network address: wait 15 minutes and try again")
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -73,9 +82,9 @@ def authenticate(*, session: Session, username: str, password: str, now: datetim
     return user
 
 
-def record_failed_login(*, session: Session, username: str, now: datetime) -> None:
+def record_failed_login(*, session: Session, username: str, now: datetime, client: str | None = None) -> None:
     """Count a failed sign-in (in its own transaction, so the refusal's rollback does not undo it)."""
-    session.add(LoginAttempt(username=username[:100], at=now))
+    session.add(LoginAttempt(username=username[:100], at=now, client=client[:64] if client else None))
 
 
 def issue_token(*, session: Session, user: User, now: datetime) -> tuple[str, datetime]:

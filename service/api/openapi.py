@@ -19,6 +19,7 @@ ERRORS = {
     "404": _error("No such thing, or not one you may see"),
     "409": _error("Conflict: already completed, claimed by someone else, or changed meanwhile"),
     "422": _error("Invalid input; `field` names the first wrong field, `problems` lists them all"),
+    "413": _error("The upload is too large"),
 }
 
 
@@ -48,6 +49,75 @@ ID = {"type": "string"}
 OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
 PATH_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
 TASK_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
+PROCESS_KEY = [{"name": "key", "in": "path", "required": True, "schema": ID}]
+DRAFT_ID = [*PROCESS_KEY, {"name": "id", "in": "path", "required": True, "schema": ID}]
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+DIFF_ENTRIES = {"type": "array", "items": {"type": "object", "required": ["id", "type"], "properties": {
+    "id": ID, "type": {"type": "string"}, "name": NULLABLE_TEXT}}}
+
+
+def _process_paths() -> dict[str, Any]:
+    """Process owners' endpoints (everyone else: 403)."""
+    owner: dict[str, Any] = {"security": [{"bearer": []}]}
+    xml = {"200": {"description": "The diagram (BPMN XML)",
+                   "content": {"application/xml": {"schema": {"type": "string"}}}}}
+    return {
+        "/api/processes": {"get": {
+            **owner, "summary": "Processes with their newest version and how many drafts are open (process owners)",
+            "responses": _responses(_ok("Processes", {"type": "object", "properties": {
+                "processes": {"type": "array", "items": _ref("Process")}}}), "403")}},
+        "/api/processes/{key}/versions": {"get": {
+            **owner, "summary": "A process's published versions, newest first", "parameters": PROCESS_KEY,
+            "responses": _responses(_ok("Versions", {"type": "object", "properties": {
+                "versions": {"type": "array", "items": _ref("ProcessVersion")}}}), "403", "404")}},
+        "/api/processes/{key}/versions/{number}/bpmn": {"get": {
+            **owner, "summary": "The diagram of one version",
+            "parameters": [*PROCESS_KEY, {"name": "number", "in": "path", "required": True,
+                                          "schema": {"type": "integer", "minimum": 1}}],
+            "responses": _responses(xml, "403", "404")}},
+        "/api/processes/{key}/diff": {"get": {
+            **owner, "summary": "The elements added, changed and removed from one version to another",
+            "parameters": [*PROCESS_KEY,
+                           {"name": "from", "in": "query", "required": True, "schema": {"type": "integer"}},
+                           {"name": "to", "in": "query", "required": True, "schema": {"type": "integer"}}],
+            "responses": _responses(_ok("The diff", _ref("VersionDiff")), "403", "404", "422")}},
+        "/api/processes/{key}/drafts": {
+            "get": {**owner, "summary": "A process's drafts, newest first", "parameters": PROCESS_KEY,
+                    "responses": _responses(_ok("Drafts", {"type": "object", "properties": {
+                        "drafts": {"type": "array", "items": _ref("Draft")}}}), "403", "404")},
+            "post": {
+                **owner, "parameters": PROCESS_KEY,
+                "summary": "Save a draft of the next version: the diagram (and any decision tables or forms to "
+                           "replace). Checked on save: safe XML, the BPMN schema, the engine, every expression, the "
+                           "forms and the sharing policy; 422 lists every problem with its element. A raw body "
+                           "with Content-Type application/xml is taken as the diagram (?change_note=...)",
+                "requestBody": {"required": True, "content": {JSON: {"schema": {
+                    "type": "object", "required": ["bpmn"], "properties": {
+                        "bpmn": {"type": "string"}, "change_note": {"type": "string"},
+                        "files": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+                    "application/xml": {"schema": {"type": "string"}}}},
+                "responses": _responses(_ok("The draft, with what it changes", _ref("Draft"), "201"),
+                                        "400", "403", "404", "413", "422")}},
+        "/api/processes/{key}/drafts/{id}": {"get": {
+            **owner, "summary": "A draft, with what it changes in its base version", "parameters": DRAFT_ID,
+            "responses": _responses(_ok("The draft", _ref("Draft")), "403", "404")}},
+        "/api/processes/{key}/drafts/{id}/bpmn": {"get": {
+            **owner, "summary": "A draft's diagram", "parameters": DRAFT_ID,
+            "responses": _responses(xml, "403", "404")}},
+        "/api/processes/{key}/drafts/{id}/approve": {"post": {
+            **owner, "summary": "Approve another process owner's draft (never your own: four eyes)",
+            "parameters": DRAFT_ID, "responses": _responses(_ok("The draft", _ref("Draft")), "403", "404", "409")}},
+        "/api/processes/{key}/drafts/{id}/publish": {"post": {
+            **owner, "parameters": DRAFT_ID,
+            "summary": "Publish an approved draft as the newest version; open cases move to it where safe "
+                       "(no changed step has run or is live in them) unless migrate is false",
+            "requestBody": {"required": False, "content": {JSON: {"schema": {
+                "type": "object", "properties": {"migrate": {"type": "boolean", "default": True}}}}}},
+            "responses": _responses(_ok("The new version and the open cases moved or kept", {
+                "type": "object", "required": ["version", "migrated", "kept"], "properties": {
+                    "version": _ref("ProcessVersion"), "migrated": {"type": "array", "items": ID},
+                    "kept": {"type": "array", "items": ID}}}), "400", "403", "404", "409", "422")}},
+    }
 
 
 def document() -> dict[str, Any]:
@@ -73,6 +143,26 @@ def document() -> dict[str, Any]:
                                         "assignee": {"type": "string", "nullable": True},
                                         "claimed_by": {"type": "string", "nullable": True},
                                         "due_at": {"type": "string", "nullable": True}}},
+                "ProcessVersion": {"type": "object", "required": ["number", "content_hash", "author", "created_at"],
+                                   "properties": {"number": {"type": "integer"}, "content_hash": {"type": "string"},
+                                                  "author": {"type": "string"}, "approved_by": NULLABLE_TEXT,
+                                                  "change_note": {"type": "string"},
+                                                  "created_at": {"type": "string"}}},
+                "Process": {"type": "object", "required": ["key", "name", "latest_version", "pending_drafts"],
+                            "properties": {"key": {"type": "string"}, "name": {"type": "string"},
+                                           "latest_version": _ref("ProcessVersion"),
+                                           "pending_drafts": {"type": "integer"}}},
+                "VersionDiff": {"type": "object", "required": ["added", "changed", "removed"], "properties": {
+                    "added": DIFF_ENTRIES, "changed": DIFF_ENTRIES, "removed": DIFF_ENTRIES}},
+                "Draft": {"type": "object", "required": ["id", "key", "status", "author", "content_hash"],
+                          "properties": {"id": ID, "key": {"type": "string"},
+                                         "status": {"type": "string", "enum": ["pending", "approved", "published"]},
+                                         "author": {"type": "string"}, "change_note": {"type": "string"},
+                                         "created_at": {"type": "string"}, "content_hash": {"type": "string"},
+                                         "base_version": {"type": "integer", "nullable": True},
+                                         "approved_by": NULLABLE_TEXT, "approved_at": NULLABLE_TEXT,
+                                         "published_version": {"type": "integer", "nullable": True},
+                                         "diff": _ref("VersionDiff")}},
                 "Case": {"type": "object", "required": ["id", "reference", "status"],
                          "properties": {"id": ID, "reference": {"type": "string"}, "status": {"type": "string"},
                                         "direction": {"type": "string"}, "urgency": {"type": "string"},
@@ -196,6 +286,7 @@ def document() -> dict[str, Any]:
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],
                                           "responses": _responses(_ok("The report", OBJECT), "403")}},
+            **_process_paths(),
         },
     }
 

@@ -77,13 +77,14 @@ def create_token() -> Any:
     username, password = text_field(data, "username"), text_field(data, "password")
     try:
         with transaction() as session:
-            user = authenticate(session=session, username=username, password=password, now=now())
+            user = authenticate(session=session, username=username, password=password, now=now(),
+                                client=request.remote_addr)
             token, expires = issue_token(session=session, user=user, now=now())
             return jsonify(token=token, expires_at=expires.isoformat(), username=user.username,
                            roles=user.roles.split()), 201
     except Unauthenticated:
         with transaction() as session:
-            record_failed_login(session=session, username=username, now=now())
+            record_failed_login(session=session, username=username, now=now(), client=request.remote_addr)
         raise
 
 

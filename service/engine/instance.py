@@ -180,6 +180,14 @@ class Instance:
         """Let due timers fire and run every engine step that became possible."""
         self._advance(now, element_hint=None)
 
+    def elements_run_or_live(self) -> set[str]:
+        """Element ids of the steps that have run (as far as the kept history shows) or are live now:
+        completed, ready, waiting or started tasks, in sub-processes too. Deciding whether a case may
+        move to a changed version of its process starts from these."""
+        states = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        return {str(task.task_spec.bpmn_id) for task in self.workflow.get_tasks(state=states)
+                if getattr(task.task_spec, "bpmn_id", None)}
+
     def next_timer_at(self) -> datetime | None:
         """The earliest instant at which a waiting timer falls due."""
         return min((due for _, due in self._waiting_timers()), default=None)

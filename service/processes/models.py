@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +42,9 @@ class ProcessVersion(Base):
     author: Mapped[str] = mapped_column(String(100))
     change_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The second process owner who approved the draft this version was published from (four eyes);
+    # None for the version the service shipped with.
+    approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
     definition: Mapped[ProcessDefinition] = relationship(back_populates="versions")
     files: Mapped[list[ProcessFile]] = relationship(
@@ -63,3 +68,37 @@ class ProcessFile(Base):
     content: Mapped[str] = mapped_column(Text)
 
     version: Mapped[ProcessVersion] = relationship(back_populates="files")
+
+
+class DraftStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+class ProcessDraft(Base):
+    """A process owner's proposed next version: checked when saved, published after a second owner approves."""
+
+    __tablename__ = "process_draft"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    definition_key: Mapped[str] = mapped_column(String(100), index=True)
+    # The version the draft was made from: it can only be published while that is still the newest.
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
+    # The complete file set as JSON ({name: content}): the uploaded files over the base version's.
+    files: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(100))
+    change_note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=DraftStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
+
+    base_version: Mapped[ProcessVersion | None] = relationship(foreign_keys=[base_version_id])
+    published_version: Mapped[ProcessVersion | None] = relationship(foreign_keys=[published_version_id])
+
+    def file_map(self) -> dict[str, str]:
+        files: dict[str, str] = json.loads(self.files)
+        return files

@@ -103,6 +103,8 @@ def flow_graph(root: etree._Element) -> FlowGraph:
              for ref in lane.findall(f"{{{BPMN}}}flowNodeRef") if ref.text}
     graph = FlowGraph()
     for element in process:
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
         kind = _local(element)
         if kind not in FLOW_NODE_TAGS:
             continue

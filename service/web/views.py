@@ -111,10 +111,10 @@ def login() -> Any:
     try:
         with transaction() as db:
             user = authenticate(session=db, username=username, password=request.form.get("password", ""),
-                                now=now())
+                                now=now(), client=request.remote_addr)
     except Unauthenticated as exc:
         with transaction() as db:
-            record_failed_login(session=db, username=username, now=now())
+            record_failed_login(session=db, username=username, now=now(), client=request.remote_addr)
         return render_template("login.html", error=exc.message, username=username), 401
     except TooManyAttempts as exc:
         return render_template("login.html", error=exc.message, username=username), 429
@@ -133,6 +133,11 @@ def logout() -> Any:
 
 @web.get("/tasks", endpoint="tasks")
 def tasks_page() -> Any:
+    if not may_work_cases(actor()):  # each role starts on its own page
+        if actor().has_role("process_owner"):
+            return redirect(url_for("web_processes.processes"))
+        if actor().has_role("auditor"):
+            return redirect(url_for("web.audit"))
     scope = request.args.get("scope", "mine")
     q, urgency = request.args.get("q", "").strip().lower(), request.args.get("urgency", "")
     overdue_only = request.args.get("overdue") == "1"

@@ -1,5 +1,6 @@
 """An automated accessibility audit (axe-core, WCAG 2.1 A and AA rules) of the pages each kind of user
-works in, in a real browser: no serious or critical violation on any of them."""
+(practitioner, auditor, process owner, recipient) works in, in a real browser: no serious or critical
+violation on any of them."""
 
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ def test_the_pages_pass_an_automated_accessibility_audit(browser: Any, tmp_path:
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, address, "ada.auditor")
         audit(page, f"{address}/audit", problems)
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, address, "pat.owner")
+        for path in ["/processes", "/processes/information_sharing/modeler"]:
+            audit(page, f"{address}{path}", problems)
         page.get_by_role("button", name="Sign out").click()
 
         token = _link_token(database_url)

@@ -1,0 +1,165 @@
+"""REST endpoints for process owners: the processes and their versions, drafts checked on every save,
+four-eyes approval, publishing (with open cases moved where safe), and diffs between versions.
+
+Process owners only: everyone else gets 403, whatever else their role may do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy.orm import Session
+
+from service.actors import Actor
+from service.errors import InvalidInput
+from service.processes import drafts
+
+from .views import body, current_actor, now, transaction
+
+api_processes = Blueprint("api_processes", __name__, url_prefix="/api")
+
+# A diagram, its decision tables and forms, with room for JSON's escaping; each file is capped at
+# 2 MiB again when it is checked.
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+XML_TYPES = ("application/xml", "text/xml")
+UPLOADED_DIAGRAM = "diagram.bpmn"
+
+
+def _owner(session: Session) -> Actor:
+    actor = current_actor(session)
+    drafts.require_process_owner(actor)
+    return actor
+
+
+@api_processes.get("/processes")
+def list_processes() -> Any:
+    with transaction() as session:
+        _owner(session)
+        return jsonify(processes=[drafts.process_summary(p) for p in drafts.list_processes(session)])
+
+
+@api_processes.get("/processes/<key>/versions")
+def list_versions(key: str) -> Any:
+    with transaction() as session:
+        _owner(session)
+        return jsonify(versions=[drafts.version_summary(v) for v in drafts.list_versions(session, key)])
+
+
+@api_processes.get("/processes/<key>/versions/<int:number>/bpmn")
+def version_bpmn(key: str, number: int) -> Any:
+    with transaction() as session:
+        _owner(session)
+        files = drafts.get_version(session, key, number).file_map()
+    return _bpmn_response(files)
+
+
+def _bpmn_response(files: dict[str, str]) -> Response:
+    diagram = next(content for name, content in sorted(files.items()) if name.endswith(".bpmn"))
+    return Response(diagram, mimetype="application/xml")
+
+
+@api_processes.get("/processes/<key>/diff")
+def diff(key: str) -> Any:
+    with transaction() as session:
+        _owner(session)
+        found = drafts.diff_versions(session=session, key=key, from_number=_number("from"),
+                                     to_number=_number("to"))
+        return jsonify(found.as_dict())
+
+
+def _number(name: str) -> int:
+    raw = request.args.get(name, "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput(f"{name} must be a version number", field=name)
+    return int(raw)
+
+
+@api_processes.get("/processes/<key>/drafts")
+def list_drafts(key: str) -> Any:
+    with transaction() as session:
+        _owner(session)
+        return jsonify(drafts=[drafts.draft_summary(d, with_diff=False) for d in drafts.list_drafts(session, key)])
+
+
+@api_processes.post("/processes/<key>/drafts")
+def create_draft(key: str) -> Any:
+    with transaction() as session:
+        actor = _owner(session)
+        uploaded, change_note = _upload()
+        draft = drafts.create_draft(session=session, key=key, uploaded=uploaded, actor=actor,
+                                    change_note=change_note, now=now())
+        return jsonify(drafts.draft_summary(draft)), 201
+
+
+def _upload() -> tuple[dict[str, str], str]:
+    """The uploaded files and change note: JSON ({"bpmn", "change_note", "files"}) or a raw XML body."""
+    request.max_content_length = MAX_UPLOAD_BYTES  # larger bodies are refused with 413 before reading
+    if request.mimetype in XML_TYPES:
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput("the diagram must be UTF-8 text", field="bpmn") from None
+        return {UPLOADED_DIAGRAM: text}, request.args.get("change_note", "")
+    data = body()
+    files = data.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        raise InvalidInput("files must map file names to their text", field="files")
+    uploaded = dict(files)
+    diagram = data.get("bpmn")
+    if diagram is not None:
+        if not isinstance(diagram, str):
+            raise InvalidInput("bpmn must be the diagram's XML as text", field="bpmn")
+        if any(name.endswith(".bpmn") for name in uploaded):
+            raise InvalidInput("send the diagram once: in bpmn, or as a .bpmn file in files", field="bpmn")
+        uploaded[UPLOADED_DIAGRAM] = diagram
+    note = data.get("change_note", "")
+    if not isinstance(note, str):
+        raise InvalidInput("change_note must be text", field="change_note")
+    return uploaded, note
+
+
+@api_processes.get("/processes/<key>/drafts/<draft_id>")
+def get_draft(key: str, draft_id: str) -> Any:
+    with transaction() as session:
+        _owner(session)
+        return jsonify(drafts.draft_summary(drafts.get_draft(session, key, draft_id)))
+
+
+@api_processes.get("/processes/<key>/drafts/<draft_id>/bpmn")
+def draft_bpmn(key: str, draft_id: str) -> Any:
+    with transaction() as session:
+        _owner(session)
+        files = drafts.get_draft(session, key, draft_id).file_map()
+    return _bpmn_response(files)
+
+
+@api_processes.post("/processes/<key>/drafts/<draft_id>/approve")
+def approve_draft(key: str, draft_id: str) -> Any:
+    with transaction() as session:
+        actor = _owner(session)
+        draft = drafts.approve_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now())
+        return jsonify(drafts.draft_summary(draft))
+
+
+@api_processes.post("/processes/<key>/drafts/<draft_id>/publish")
+def publish_draft(key: str, draft_id: str) -> Any:
+    with transaction() as session:
+        actor = _owner(session)
+        migrate = _migrate_option()
+        published = drafts.publish_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now(),
+                                         migrate=migrate)
+        return jsonify(version=drafts.version_summary(published.version), migrated=published.migrated,
+                       kept=published.kept)
+
+
+def _migrate_option() -> bool:
+    """``{"migrate": false}`` keeps every open case on its own version; no body means true."""
+    request.max_content_length = 64 * 1024
+    if not request.get_data(cache=True):
+        return True
+    data = body()
+    migrate = data.get("migrate", True)
+    if not isinstance(migrate, bool):
+        raise InvalidInput("migrate must be true or false", field="migrate")
+    return migrate

@@ -1,0 +1,476 @@
+"""Process owners change the process: a draft is checked on every save, approved by a second process
+owner, then published as a new immutable version; open cases move to it where that is safe.
+
+Every save runs every check and reports every problem with the element it concerns: hardened XML and
+the BPMN XSD, the engine's parse, the expression sandbox's lint, the forms, and the policy the
+diagram must keep (``policy.check_policy``). Nothing is stored for a refused draft.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.actors import SYSTEM_ACTOR, Actor
+from service.cases.models import Case, CaseStatus, TimerFiring
+from service.cases.projection import save_instance
+from service.db import is_postgres
+from service.engine import DiagramRejected, Instance, Problem, content_hash
+from service.engine.xml import DEFAULT_MAX_BYTES, parse_xml
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.records.audit import record_event
+from service.tasks.models import HumanTask, TaskStatus
+
+from .diff import Comparison, VersionDiff, compare, diff_files
+from .models import DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
+from .policy import _executable_process, check_policy
+from .service import compiled_process, latest_version, register_version, validate_files
+
+__all__ = [
+    "Published",
+    "VersionDiff",
+    "approve_draft",
+    "create_draft",
+    "diff_files",
+    "diff_versions",
+    "draft_diff",
+    "draft_problems",
+    "draft_summary",
+    "get_draft",
+    "get_version",
+    "latest",
+    "list_definitions",
+    "list_drafts",
+    "list_processes",
+    "list_versions",
+    "migrate_open_cases",
+    "process_summary",
+    "publish_draft",
+    "require_process_owner",
+    "version_summary",
+]
+
+PROCESS_OWNER = "process_owner"
+MAX_UPLOADED_FILES = 200
+MAX_CHANGE_NOTE = 4000
+# Files besides the diagram: decision tables and forms, with plain names.
+_OTHER_FILE = re.compile(r"(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.dmn)")
+
+
+@dataclass
+class Published:
+    """A published draft: the new version, and the open cases moved to it or kept on their own."""
+
+    version: ProcessVersion
+    migrated: list[str]
+    kept: list[str]
+
+
+@dataclass
+class ProcessOverview:
+    definition: ProcessDefinition
+    latest: ProcessVersion
+    pending_drafts: int
+
+
+def require_process_owner(actor: Actor) -> None:
+    if not actor.has_role(PROCESS_OWNER):
+        raise Forbidden("changing the process is for process owners")
+
+
+# --- checking -------------------------------------------------------------------------------------------------
+
+
+def _policy_problems(files: Mapping[str, str]) -> tuple[list[Problem], str | None, str | None]:
+    """The policy's problems with the diagram, with the diagram's name and its process's id."""
+    diagrams = [name for name in files if name.endswith(".bpmn")]
+    if len(diagrams) != 1:
+        return [], None, None
+    name = diagrams[0]
+    try:
+        root = parse_xml(files[name], name=name)
+    except (DiagramRejected, UnicodeError, ValueError):
+        return [], name, None  # compiling reports why
+    try:
+        process_id: str | None = _executable_process(root).get("id") or None
+    except ValueError:
+        process_id = None  # the policy reports it
+    try:
+        found = check_policy(root)
+    except Exception as exc:
+        found = [Problem(f"the policy could not be checked: {exc}")]
+    return [Problem(p.message, element_id=p.element_id, file=name) for p in found], name, process_id
+
+
+def draft_problems(files: Mapping[str, str]) -> list[Problem]:
+    """Every problem with a set of process files: XML, XSD, the engine's parse, the expression lint,
+    the forms, and the policy; each naming its element (the process itself when nothing smaller).
+    Never raises for bad input."""
+    problems: list[Problem] = []
+    try:
+        validate_files(files)
+    except InvalidInput as exc:
+        problems.extend(Problem(str(p.get("message") or exc.message), element_id=p.get("element_id") or None,
+                                file=p.get("file") or None) for p in exc.problems)
+        if not exc.problems:
+            problems.append(Problem(exc.message))
+    except Exception as exc:
+        # Whatever a hostile upload does to the parser is a refusal, not a server error.
+        problems.append(Problem(f"cannot be read as a process: {type(exc).__name__}"))
+    policy, diagram, process_id = _policy_problems(files)
+    problems.extend(policy)
+    named: list[Problem] = []
+    seen: set[tuple[str, str | None]] = set()
+    for problem in problems:
+        if not problem.element_id and process_id and problem.file in (None, diagram):
+            problem = Problem(problem.message, element_id=process_id, file=diagram)
+        if (problem.message, problem.element_id) not in seen:
+            seen.add((problem.message, problem.element_id))
+            named.append(problem)
+    return named
+
+
+def _refuse(problems: list[Problem]) -> None:
+    if not problems:
+        return
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise InvalidInput(f"the draft was refused: {first}{more}", field=first.element_id or first.file,
+                       problems=[p.as_dict() for p in problems])
+
+
+def _invalid(message: str, *, field: str, file: str | None = None) -> InvalidInput:
+    """A refused upload, with its one problem listed like the checks' problems."""
+    return InvalidInput(message, field=field, problems=[Problem(message, file=file).as_dict()])
+
+
+def _checked_text(text: object, field: str) -> str:
+    if not isinstance(text, str):
+        raise _invalid(f"{field} must be text", field=field, file=field)
+    if "\x00" in text:
+        raise _invalid(f"{field} must not contain a NUL character", field=field, file=field)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise _invalid(f"{field} is not valid text", field=field, file=field) from None
+    if size > DEFAULT_MAX_BYTES:
+        raise _invalid(f"{field} is {size} bytes; the limit is {DEFAULT_MAX_BYTES} bytes", field=field,
+                       file=field)
+    return text
+
+
+def _draft_files(base: Mapping[str, str], uploaded: Mapping[str, str]) -> dict[str, str]:
+    """The base version's files with the uploaded ones over them; the diagram replaces the base's
+    diagram (keeping its file name), whatever the upload called it."""
+    if not isinstance(uploaded, Mapping) or len(uploaded) > MAX_UPLOADED_FILES:
+        raise _invalid(f"upload at most {MAX_UPLOADED_FILES} files", field="files")
+    diagrams = [name for name in uploaded if isinstance(name, str) and name.endswith(".bpmn")]
+    if len(diagrams) != 1:
+        raise _invalid(f"upload exactly one BPMN diagram (.bpmn); {len(diagrams)} were given", field="bpmn")
+    others: dict[str, str] = {}
+    for name, text in uploaded.items():
+        if name == diagrams[0]:
+            continue
+        if not isinstance(name, str) or not _OTHER_FILE.fullmatch(name):
+            raise _invalid(f"{str(name)[:80]!r} is not a file a process holds: send the diagram, decision tables "
+                           f"(<name>.dmn) and forms (forms/<name>.json)", field="files")
+        others[name] = _checked_text(text, name)
+    files = {name: text for name, text in base.items() if not name.endswith(".bpmn")}
+    diagram_name = next((name for name in sorted(base) if name.endswith(".bpmn")), "diagram.bpmn")
+    files[diagram_name] = _checked_text(uploaded[diagrams[0]], "bpmn")
+    files.update(others)
+    return files
+
+
+def _change_note(note: object) -> str:
+    text = _checked_text(note if note is not None else "", "change_note").strip()
+    if len(text) > MAX_CHANGE_NOTE:
+        raise _invalid(f"the change note is longer than {MAX_CHANGE_NOTE} characters", field="change_note")
+    return text
+
+
+# --- reading --------------------------------------------------------------------------------------------------
+
+
+def _plain(value: str, longest: int) -> bool:
+    """Whether a looked-up key or id can name anything at all (no database is asked about NULs)."""
+    return 0 < len(value) <= longest and "\x00" not in value
+
+
+def _definition(session: Session, key: str, *, lock: bool = False) -> ProcessDefinition:
+    if not _plain(key, 100):
+        raise NotFound(f"no process '{key[:100]}'")
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    definition = session.scalars(query).one_or_none()
+    if definition is None:
+        raise NotFound(f"no process '{key}' has been published")
+    return definition
+
+
+def list_definitions(session: Session) -> list[ProcessDefinition]:
+    """Every published process, by key."""
+    return list(session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key)))
+
+
+def latest(session: Session, key: str) -> ProcessVersion:
+    """The newest version of a process (the one new cases start on, and drafts are made from)."""
+    return latest_version(session=session, key=_definition(session, key).key)
+
+
+def list_processes(session: Session) -> list[ProcessOverview]:
+    """Every published process with its newest version and how many drafts await approval or publishing."""
+    overviews = []
+    for definition in list_definitions(session):
+        pending = session.scalar(select(func.count()).select_from(ProcessDraft).where(
+            ProcessDraft.definition_key == definition.key,
+            ProcessDraft.status.in_([DraftStatus.PENDING, DraftStatus.APPROVED]))) or 0
+        overviews.append(ProcessOverview(definition, latest_version(session=session, key=definition.key), pending))
+    return overviews
+
+
+def list_versions(session: Session, key: str) -> list[ProcessVersion]:
+    """A process's versions, newest first."""
+    definition = _definition(session, key)
+    return list(session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id)
+                                .order_by(ProcessVersion.number.desc())))
+
+
+def get_version(session: Session, key: str, number: int) -> ProcessVersion:
+    definition = _definition(session, key)
+    version = session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id,
+                                                           ProcessVersion.number == number)).one_or_none()
+    if version is None:
+        raise NotFound(f"process '{key}' has no version {number}")
+    return version
+
+
+def list_drafts(session: Session, key: str) -> list[ProcessDraft]:
+    """A process's drafts, newest first."""
+    _definition(session, key)
+    return list(session.scalars(select(ProcessDraft).where(ProcessDraft.definition_key == key)
+                                .order_by(ProcessDraft.created_at.desc(), ProcessDraft.id)))
+
+
+def get_draft(session: Session, key: str, draft_id: str) -> ProcessDraft:
+    draft = None
+    if _plain(draft_id, 36) and _plain(key, 100):
+        draft = session.scalars(select(ProcessDraft).where(ProcessDraft.id == draft_id,
+                                                           ProcessDraft.definition_key == key)
+                                .execution_options(populate_existing=True)).one_or_none()
+    if draft is None:
+        raise NotFound(f"process '{key[:100]}' has no draft {draft_id[:36]}")
+    return draft
+
+
+def draft_diff(draft: ProcessDraft) -> VersionDiff:
+    """What the draft changes in the version it was made from."""
+    return diff_files(draft.base_version.file_map() if draft.base_version else {}, draft.file_map())
+
+
+def diff_versions(*, session: Session, key: str, from_number: int, to_number: int) -> VersionDiff:
+    """The elements added, changed and removed from one version of a process to another."""
+    old = get_version(session, key, from_number)
+    new = get_version(session, key, to_number)
+    return diff_files(old.file_map(), new.file_map())
+
+
+# --- changing -------------------------------------------------------------------------------------------------
+
+
+def create_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor: Actor, change_note: str,
+                 now: datetime) -> ProcessDraft:
+    """Save a process owner's draft of the next version, if it passes every check (else 422, nothing stored).
+
+    ``uploaded`` holds one diagram (.bpmn) and optionally decision tables and forms to replace or add;
+    the draft is the newest version's files with these over them.
+    """
+    require_process_owner(actor)
+    base = latest_version(session=session, key=_definition(session, key).key)
+    note = _change_note(change_note)
+    files = _draft_files(base.file_map(), uploaded)
+    _refuse(draft_problems(files))
+    digest = content_hash(files)
+    if digest == base.content_hash:
+        raise _invalid(f"nothing has changed: the draft is the same as version {base.number}", field="bpmn")
+    same = session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == base.definition_id,
+                                                        ProcessVersion.content_hash == digest)).first()
+    if same is not None:
+        raise _invalid(f"the draft is the same as version {same.number}: versions are never repeated, so "
+                       "change something (a note will do) to bring it back", field="bpmn")
+    draft = ProcessDraft(id=str(uuid.uuid4()), definition_key=key, base_version_id=base.id, base_version=base,
+                         files=_json(files), content_hash=digest, author=actor.username, change_note=note,
+                         status=DraftStatus.PENDING, created_at=now)
+    session.add(draft)
+    session.flush()
+    record_event(session=session, actor=actor, action="process_draft_saved", at=now,
+                 summary={"process": key, "draft": draft.id, "base_version": base.number, "content_hash": digest})
+    return draft
+
+
+def _json(files: Mapping[str, str]) -> str:
+    return json.dumps(dict(sorted(files.items())))
+
+
+def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime) -> ProcessDraft:
+    """A second process owner approves a pending draft (four eyes: never its author)."""
+    require_process_owner(actor)
+    draft = get_draft(session, key, draft_id)
+    if draft.author == actor.username:
+        raise Forbidden("a second process owner must approve: you wrote this draft")
+    if draft.status != DraftStatus.PENDING:
+        raise Conflict(f"the draft is already {draft.status}")
+    draft.status = DraftStatus.APPROVED
+    draft.approved_by = actor.username
+    draft.approved_at = now
+    record_event(session=session, actor=actor, action="process_draft_approved", at=now,
+                 summary={"process": key, "draft": draft.id, "author": draft.author})
+    session.flush()
+    return draft
+
+
+def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime,
+                  migrate: bool = True) -> Published:
+    """Publish an approved draft as the newest version; new cases start on it, and (with ``migrate``)
+    open cases move to it where that is safe."""
+    require_process_owner(actor)
+    # One publisher at a time per process: the version numbers and the "newest" check depend on it.
+    definition = _definition(session, key, lock=True)
+    draft = get_draft(session, key, draft_id)
+    if draft.status == DraftStatus.PUBLISHED:
+        number = draft.published_version.number if draft.published_version else "?"
+        raise Conflict(f"the draft was already published as version {number}")
+    if draft.status != DraftStatus.APPROVED:
+        raise Conflict("the draft needs approval by a second process owner first")
+    latest = latest_version(session=session, key=key)
+    if draft.base_version_id != latest.id:
+        raise Conflict(f"another version was published since; save the draft again (the newest is version "
+                       f"{latest.number})")
+    files = draft.file_map()
+    _refuse(draft_problems(files))
+    version = register_version(session=session, key=key, name=definition.name, files=files, author=draft.author,
+                               change_note=draft.change_note, now=now)
+    if version.number <= latest.number:
+        raise Conflict(f"the draft is the same as version {version.number}")
+    version.approved_by = draft.approved_by
+    draft.status = DraftStatus.PUBLISHED
+    draft.published_version_id = version.id
+    draft.published_version = version
+    record_event(session=session, actor=actor, action="process_published", at=now,
+                 summary={"process": key, "version": version.number, "draft": draft.id, "author": draft.author,
+                          "approved_by": draft.approved_by, "content_hash": version.content_hash})
+    session.flush()
+    if migrate:
+        migrated, kept = migrate_open_cases(session=session, key=key, to_version=version, now=now)
+    else:
+        migrated, kept = [], [case.id for case in _open_cases_before(session, version)]
+    return Published(version=version, migrated=migrated, kept=kept)
+
+
+# --- moving open cases ----------------------------------------------------------------------------------------
+
+
+def _open_cases_before(session: Session, version: ProcessVersion, *, lock: bool = False) -> list[Case]:
+    query = (select(Case).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+             .where(ProcessVersion.definition_id == version.definition_id, ProcessVersion.number < version.number,
+                    Case.status == CaseStatus.ACTIVE)
+             .order_by(Case.created_at, Case.id))
+    if lock and is_postgres(session):
+        query = query.with_for_update(of=Case)
+    return list(session.scalars(query))
+
+
+def _steps_run_or_live(session: Session, case: Case, instance: Instance) -> set[str]:
+    """The steps a case has run or is at: the engine's kept history, every human task ever opened
+    (not cancelled) and every timer fired, since the engine drops finished history as it goes."""
+    steps = instance.elements_run_or_live()
+    steps.update(session.scalars(select(HumanTask.element_id).where(HumanTask.case_id == case.id,
+                                                                    HumanTask.state != TaskStatus.CANCELLED)))
+    steps.update(session.scalars(select(TimerFiring.element_id).where(TimerFiring.case_id == case.id)))
+    return steps
+
+
+def _movable(session: Session, case: Case, comparison: Comparison, target: Any) -> Instance | None:
+    """The case's instance on the new version, or None when moving it is not safe."""
+    if comparison.touches_everything:
+        return None
+    try:
+        instance = Instance.load(target, case.instance_state)
+        instance.ready_tasks()
+        instance.next_timer_at()
+    except Exception:
+        return None  # its state does not fit the new version: it finishes on its own
+    if _steps_run_or_live(session, case, instance) & comparison.touched_steps():
+        return None
+    return instance
+
+
+def migrate_open_cases(*, session: Session, key: str, to_version: ProcessVersion,
+                       now: datetime) -> tuple[list[str], list[str]]:
+    """Move each active case on an older version of the process to ``to_version`` where that is safe:
+    no step the change touches has run or is live in it (a live changed timer keeps its old version),
+    and its state loads against the new version. Returns (moved case ids, kept case ids)."""
+    target = compiled_process(to_version)
+    new_files = to_version.file_map()
+    comparisons: dict[int, Comparison] = {}
+    migrated: list[str] = []
+    kept: list[str] = []
+    for case in _open_cases_before(session, to_version, lock=True):
+        old_version = case.process_version
+        if old_version.id not in comparisons:
+            comparisons[old_version.id] = compare(old_version.file_map(), new_files)
+        instance = _movable(session, case, comparisons[old_version.id], target)
+        if instance is None:
+            kept.append(case.id)
+            continue
+        case.process_version_id = to_version.id
+        case.process_version = to_version
+        # Re-saved on the new version: its next timer and open tasks' due dates come from it.
+        save_instance(session=session, case=case, instance=instance, now=now)
+        record_event(session=session, actor=SYSTEM_ACTOR, action="case_migrated", at=now, case_id=case.id,
+                     summary={"process": key, "from": old_version.number, "to": to_version.number})
+        migrated.append(case.id)
+    session.flush()
+    return migrated, kept
+
+
+# --- shapes the API and the pages show ------------------------------------------------------------------------
+
+
+def version_summary(version: ProcessVersion) -> dict[str, Any]:
+    return {"number": version.number, "content_hash": version.content_hash, "author": version.author,
+            "approved_by": version.approved_by, "change_note": version.change_note,
+            "created_at": version.created_at.isoformat()}
+
+
+def process_summary(overview: ProcessOverview) -> dict[str, Any]:
+    return {"key": overview.definition.key, "name": overview.definition.name,
+            "latest_version": version_summary(overview.latest), "pending_drafts": overview.pending_drafts}
+
+
+def draft_summary(draft: ProcessDraft, *, session: Session | None = None, with_diff: bool = True) -> dict[str, Any]:
+    """A draft as the API shows it, with what it changes in its base version (``session`` is accepted
+    for symmetry with the other functions; everything needed is loaded from the draft)."""
+    summary: dict[str, Any] = {
+        "id": draft.id, "key": draft.definition_key, "status": draft.status, "author": draft.author,
+        "change_note": draft.change_note, "created_at": draft.created_at.isoformat(),
+        "content_hash": draft.content_hash,
+        "base_version": draft.base_version.number if draft.base_version else None,
+        "approved_by": draft.approved_by,
+        "approved_at": draft.approved_at.isoformat() if draft.approved_at else None,
+        "published_version": draft.published_version.number if draft.published_version else None,
+        "files": sorted(draft.file_map()),
+    }
+    if with_diff:
+        summary["diff"] = draft_diff(draft).as_dict()
+    return summary
+

@@ -1,0 +1,122 @@
+"""Process owners' pages: the processes with their versions and drafts, the modeler (bpmn-js with a
+small properties panel of our own), saving a draft with its problems marked on the diagram, four-eyes
+approval, publishing, and the diff between versions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+
+from service.actors import Actor
+from service.errors import DomainError, InvalidInput, Malformed
+from service.processes import drafts
+
+from .views import actor, now, transaction
+
+web_processes = Blueprint("web_processes", __name__, template_folder="templates", static_folder="static",
+                          static_url_path="/static/web")
+
+
+def owner() -> Actor:
+    current = actor()
+    if not current.has_role("process_owner"):
+        abort(403, "Only process owners change the process.")
+    return current
+
+
+@web_processes.get("/processes")
+def processes() -> Any:
+    current = owner()
+    with transaction() as db:
+        listed = [{"definition": d, "versions": list(reversed(d.versions)),
+                   "drafts": drafts.list_drafts(session=db, key=d.key)} for d in drafts.list_definitions(session=db)]
+        page = render_template("processes.html", processes=listed, me=current.username)
+    return page
+
+
+@web_processes.get("/processes/<key>/modeler")
+def modeler(key: str) -> Any:
+    owner()
+    draft_id = request.args.get("draft")
+    with transaction() as db:
+        version = drafts.latest(session=db, key=key)
+        files = dict(json.loads(drafts.get_draft(session=db, key=key, draft_id=draft_id).files)) if draft_id \
+            else version.file_map()
+    editable = {name: text for name, text in sorted(files.items()) if not name.endswith(".bpmn")}
+    return render_template("modeler.html", key=key, version=version, draft_id=draft_id,
+                           forms=[n.removeprefix("forms/") for n in editable if n.startswith("forms/")],
+                           files=editable, bpmn_name=next(n for n in files if n.endswith(".bpmn")),
+                           bpmn=next(t for n, t in files.items() if n.endswith(".bpmn")))
+
+
+@web_processes.post("/processes/<key>/drafts")
+def save_draft(key: str) -> Any:
+    """The modeler's save: the diagram (and any edited file) as a new draft, or every problem with its element."""
+    current = owner()
+    uploaded = _uploaded()
+    try:
+        with transaction() as db:
+            draft = drafts.create_draft(session=db, key=key, uploaded=uploaded, actor=current, now=now(),
+                                        change_note=request.form.get("change_note", "").strip())
+            summary = drafts.draft_summary(session=db, draft=draft)
+    except InvalidInput as exc:
+        return jsonify(error=exc.message, problems=exc.problems or [{"message": exc.message,
+                                                                     "element_id": exc.field}]), 422
+    except DomainError as exc:
+        return jsonify(error=exc.message), exc.status
+    return jsonify(summary), 201
+
+
+def _uploaded() -> dict[str, str]:
+    bpmn_name, bpmn = request.form.get("bpmn_name", ""), request.form.get("bpmn", "")
+    if not bpmn_name.endswith(".bpmn") or not bpmn.strip():
+        raise Malformed("the diagram is missing from the save")
+    try:
+        others = json.loads(request.form.get("files") or "{}")
+    except json.JSONDecodeError:
+        raise Malformed("the edited files are not valid JSON") from None
+    if not isinstance(others, dict) or not all(isinstance(v, str) for v in others.values()):
+        raise Malformed("the edited files must map file names to their text")
+    return {bpmn_name: bpmn, **others}
+
+
+@web_processes.post("/processes/<key>/drafts/<draft_id>/approve")
+def approve(key: str, draft_id: str) -> Any:
+    with transaction() as db:
+        drafts.approve_draft(session=db, key=key, draft_id=draft_id, actor=owner(), now=now())
+    flash("Approved: it can now be published.")
+    return redirect(url_for("web_processes.processes"))
+
+
+@web_processes.post("/processes/<key>/drafts/<draft_id>/publish")
+def publish(key: str, draft_id: str) -> Any:
+    with transaction() as db:
+        published = drafts.publish_draft(session=db, key=key, draft_id=draft_id, actor=owner(), now=now(),
+                                         migrate=request.form.get("migrate", "1") == "1")
+        number = published.version.number
+    flash(f"Published version {number}. New cases use it; {len(published.migrated)} open case(s) moved to it "
+          f"safely; {len(published.kept)} continue on their own version.")
+    return redirect(url_for("web_processes.processes"))
+
+
+@web_processes.get("/processes/<key>/diff")
+def diff(key: str) -> Any:
+    owner()
+    try:
+        before, after = int(request.args.get("from", "")), int(request.args.get("to", ""))
+    except ValueError:
+        raise InvalidInput("choose two version numbers to compare", field="from") from None
+    with transaction() as db:
+        found = drafts.diff_versions(session=db, key=key, from_number=before, to_number=after)
+    return render_template("diff.html", key=key, before=before, after=after, diff=found)
+
+
+@web_processes.get("/processes/<key>/drafts/<draft_id>/diff")
+def draft_diff(key: str, draft_id: str) -> Any:
+    owner()
+    with transaction() as db:
+        summary = drafts.draft_summary(session=db, draft=drafts.get_draft(session=db, key=key, draft_id=draft_id))
+    return render_template("diff.html", key=key, before=summary["base_version"], after=None,
+                           diff=summary["diff"], draft=summary)

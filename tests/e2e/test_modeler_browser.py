@@ -1,0 +1,110 @@
+"""Process owners in a real browser: one changes the manager's escalation timer in the modeler (a first
+save with a broken step is refused and marked on the diagram), a second approves and publishes; a new
+case runs on the new timer while a case already waiting for its manager keeps the old one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from service.cases.models import Case
+from service.db import make_engine, make_session_factory
+from service.tasks.models import HumanTask, TaskStatus
+from tests.api.test_authorisation import UNSURE_STEPS
+from tests.e2e.test_recipient_browser import start_and_complete
+from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
+
+NEW_TIMER = 'in_working_hours(2) if urgency == "same_day" else in_working_days(3)'
+
+
+def manager_task(database_url: str, case_id: str) -> tuple[int, Any]:
+    """The case's process version number and its open manager task's due time."""
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as s:
+            case = s.get(Case, case_id)
+            assert case is not None
+            due = s.scalars(select(HumanTask.due_at).where(HumanTask.case_id == case_id,
+                                                           HumanTask.element_id == "manager_advice",
+                                                           HumanTask.state == TaskStatus.OPEN)).one()
+            return case.process_version.number, due
+    finally:
+        engine.dispose()
+
+
+def edit(page: Any, element_id: str) -> None:
+    page.fill("#find", element_id)
+    page.press("#find", "Enter")
+    page.dispatch_event("#find", "change")
+    page.wait_for_selector("#props:not([hidden])")
+    assert page.inner_text("#prop-id") == element_id
+
+
+def save(page: Any, note: str) -> str:
+    page.fill("#change-note", note)
+    with page.expect_response(lambda r: r.request.method == "POST" and "/drafts" in r.url):
+        page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')"
+                           " || document.getElementById('status').textContent.startsWith('Not saved')")
+    return str(page.inner_text("#status"))
+
+
+@pytest.mark.e2e
+def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(browser: Any, tmp_path: Path) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with serving(tmp_path) as address:
+        database_url = f"sqlite:///{tmp_path / 'web.db'}"
+        waiting = start_and_complete(database_url, "tess.teacher", UNSURE_STEPS)  # at the manager's step
+        old_version, old_due = manager_task(database_url, waiting)
+        assert old_version == 1
+
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        sign_in(page, address, "pat.owner")
+        assert page.get_by_role("heading", name="Processes").is_visible(), "process owners start on Processes"
+        page.get_by_role("link", name="Open version 1 in the modeler").click()
+        page.wait_for_function("window.modelerReady === true")
+
+        # A task without a form breaks the policy: refused, and the task is marked on the diagram.
+        edit(page, "consider_consent")
+        page.select_option("#prop-form", "")
+        page.click("#props button[type=submit]")
+        status = save(page, "Try without a form")
+        assert status.startswith("Not saved") and "consider_consent" in page.inner_text("#problems")
+        assert "has no form" in page.inner_text("#problems")
+        assert page.locator("[data-element-id='consider_consent'].problem").count() == 1
+        page.screenshot(path=str(SHOTS / "modeler-refused.png"), full_page=True)
+        edit(page, "consider_consent")
+        page.select_option("#prop-form", "consent.json")
+        page.click("#props button[type=submit]")
+
+        edit(page, "manager_overdue")
+        assert "in_working_days(1)" in page.input_value("#prop-timer")
+        page.fill("#prop-timer", NEW_TIMER)
+        page.click("#props button[type=submit]")
+        assert save(page, "Managers get three working days for routine advice").startswith("Saved")
+        assert page.locator(".problem").count() == 0
+        page.screenshot(path=str(SHOTS / "modeler-saved.png"), full_page=True)
+
+        page.get_by_role("link", name="Processes").first.click()
+        assert "waiting for a second process owner" in page.inner_text("table.drafts")
+        assert page.get_by_role("button", name="Approve").count() == 0, "nobody approves their own change"
+        page.get_by_role("link", name="What changed").click()
+        assert "manager_overdue" in page.inner_text("ul.diff-changed")
+        page.get_by_role("button", name="Sign out").click()
+
+        sign_in(page, address, "olu.owner")
+        page.get_by_role("button", name="Approve").click()
+        page.get_by_role("button", name="Publish").click()
+        flash = page.inner_text("[role=status]")
+        assert "Published version 2" in flash and "1 continue on their own version" in flash
+        assert "olu.owner" in page.inner_text("table.versions")
+        page.screenshot(path=str(SHOTS / "modeler-published.png"), full_page=True)
+        page.close()
+
+    fresh = start_and_complete(database_url, "tess.teacher", UNSURE_STEPS)
+    new_version, new_due = manager_task(database_url, fresh)
+    assert new_version == 2 and manager_task(database_url, waiting) == (1, old_due), "the waiting case keeps its timer"
+    assert new_due > old_due, "three working days, not one"
