@@ -19,6 +19,7 @@ from service.disclosures.keys import keyring_at
 from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
+from service.web.admin import web_admin
 from service.web.links import web_links
 from service.web.modeler import web_processes
 from service.web.recipient import recipient
@@ -64,6 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(recipient)
     app.register_blueprint(web_links)
     app.register_blueprint(web_processes)
+    app.register_blueprint(web_admin)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

@@ -138,6 +138,8 @@ def tasks_page() -> Any:
             return redirect(url_for("web_processes.processes"))
         if actor().has_role("auditor"):
             return redirect(url_for("web.audit"))
+        if actor().has_role("admin"):
+            return redirect(url_for("web_admin.accounts_page"))
     scope = request.args.get("scope", "mine")
     q, urgency = request.args.get("q", "").strip().lower(), request.args.get("urgency", "")
     overdue_only = request.args.get("overdue") == "1"

@@ -78,3 +78,32 @@ def test_the_record_downloads_as_a_pdf_from_the_case_page(api: Api) -> None:
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     _sign_in(client, "hana.visitor")
     assert client.get(f"/cases/{task['case_id']}/record.pdf").status_code == 404
+
+
+def test_the_admin_manages_accounts_on_a_page_and_nobody_else_can(api: Api) -> None:
+    admin = api.client
+    _sign_in(admin, "sam.admin")
+    landing = admin.get("/tasks")
+    assert landing.status_code == 302 and landing.headers["Location"].endswith("/admin/accounts")
+    page = admin.get("/admin/accounts").get_data(as_text=True)
+    assert "tess.teacher" in page and "north" in page
+    csrf = _csrf(admin, "/admin/accounts")
+    short = admin.post("/admin/accounts", data={"csrf_token": csrf, "username": "new.worker", "display_name": "New",
+                                                "email": "new@example.org", "password": "short",
+                                                "roles": ["practitioner"], "team": "north"})
+    assert short.status_code == 422 and "at least 12 characters" in short.get_data(as_text=True)
+    created = admin.post("/admin/accounts", data={
+        "csrf_token": csrf, "username": "new.worker", "display_name": "New Worker", "email": "new@example.org",
+        "password": "a-long-enough-password", "roles": ["practitioner"], "team": "north"})
+    assert created.status_code == 302
+    assert api.post("/api/tokens", json={"username": "new.worker", "password": "a-long-enough-password"},
+                    expect=201)["roles"] == ["practitioner"]
+    off = admin.post("/admin/accounts/new.worker/deactivate", data={"csrf_token": csrf})
+    assert off.status_code == 302 and "switched off" in admin.get("/admin/accounts").get_data(as_text=True)
+    api.post("/api/tokens", json={"username": "new.worker", "password": "a-long-enough-password"}, expect=401)
+
+    other = api.client.application.test_client()
+    _sign_in(other, "dee.lead")
+    assert other.get("/admin/accounts").status_code == 403
+    assert other.post("/admin/accounts/tess.teacher/deactivate",
+                      data={"csrf_token": _csrf(other, "/tasks")}).status_code == 403

@@ -1,5 +1,5 @@
 """An automated accessibility audit (axe-core, WCAG 2.1 A and AA rules) of the pages each kind of user
-(practitioner, auditor, process owner, recipient) works in, in a real browser: no serious or critical
+(practitioner, auditor, process owner, admin, recipient) works in, in a real browser: no serious or critical
 violation on any of them."""
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ def test_the_pages_pass_an_automated_accessibility_audit(browser: Any, tmp_path:
         sign_in(page, address, "pat.owner")
         for path in ["/processes", "/processes/information_sharing/modeler"]:
             audit(page, f"{address}{path}", problems)
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, address, "sam.admin")
+        audit(page, f"{address}/admin/accounts", problems)
         page.get_by_role("button", name="Sign out").click()
 
         token = _link_token(database_url)
