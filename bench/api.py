@@ -48,6 +48,9 @@ from .engine import POSTGRES_ADMIN_URL, log
 ROOT = Path(__file__).resolve().parents[1]
 ABC = ROOT / "tests" / "data" / "abc_case.bpmn"
 PASSWORD = "bench-password-2026"
+# Cases run before the sequential rate is measured (not counted): the first requests on each gunicorn
+# worker import, parse and cache the diagram and open database connections; the rate is the steady one.
+WARM_UP = 6
 TEAMS = 50
 SEED_BATCH = 5_000
 
@@ -214,7 +217,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--quick", action="store_true", help="10,000 cases instead of 100,000; under 60 s")
     args = parser.parse_args(argv)
     big = 10_000 if args.quick else 100_000
-    gets, cases = (50, 10) if args.quick else (200, 30)
+    gets, cases = (50, 20) if args.quick else (200, 60)
     result: dict[str, Any] = {"server": "gunicorn, 2 workers x 8 threads", "quick": args.quick}
 
     with ExitStack() as stack:
@@ -224,7 +227,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         prepare(make_session_factory(make_engine(sqlite_url)))
         server = Server(sqlite_url, logs)
         try:
-            rate, _ = whole_cases(server.base, token(server.base, "bench.practitioner"), cases)
+            bearer = token(server.base, "bench.practitioner")
+            whole_cases(server.base, bearer, WARM_UP)  # each worker parses the diagram and connects once
+            rate, _ = whole_cases(server.base, bearer, cases)
         finally:
             server.stop()
         result["http_cases_per_s_sqlite"] = round(rate, 1)
@@ -239,6 +244,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         server = Server(url, logs)
         stack.callback(server.stop)
         practitioner, manager = token(server.base, "bench.practitioner"), token(server.base, "bench.manager")
+        whole_cases(server.base, practitioner, WARM_UP)
         rate, completions = whole_cases(server.base, practitioner, cases)
         result["http_cases_per_s_postgres"] = round(rate, 1)
         result["complete_p50_ms"] = round(statistics.median(completions), 2)
