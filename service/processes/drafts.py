@@ -14,25 +14,23 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.actors import SYSTEM_ACTOR, Actor
-from service.cases.models import Case, CaseStatus, TimerFiring
-from service.cases.projection import save_instance
+from service.actors import Actor
 from service.db import is_postgres
-from service.engine import DiagramRejected, Instance, Problem, content_hash
+from service.engine import DiagramRejected, Problem, content_hash
 from service.engine.xml import DEFAULT_MAX_BYTES, parse_xml
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.records.audit import record_event
-from service.tasks.models import HumanTask, TaskStatus
 
-from .diff import Comparison, VersionDiff, compare, diff_files
+from .diff import VersionDiff, diff_files
+from .migration import migrate_open_cases, open_cases_before
 from .models import DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
 from .policy import _executable_process, check_policy
-from .service import compiled_process, latest_version, register_version, validate_files
+from .service import latest_version, register_version, validate_files
+from .summaries import draft_diff, draft_summary, process_summary, version_summary
 
 __all__ = [
     "Published",
@@ -272,11 +270,6 @@ def get_draft(session: Session, key: str, draft_id: str) -> ProcessDraft:
     return draft
 
 
-def draft_diff(draft: ProcessDraft) -> VersionDiff:
-    """What the draft changes in the version it was made from."""
-    return diff_files(draft.base_version.file_map() if draft.base_version else {}, draft.file_map())
-
-
 def diff_versions(*, session: Session, key: str, from_number: int, to_number: int) -> VersionDiff:
     """The elements added, changed and removed from one version of a process to another."""
     old = get_version(session, key, from_number)
@@ -372,105 +365,5 @@ def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
     if migrate:
         migrated, kept = migrate_open_cases(session=session, key=key, to_version=version, now=now)
     else:
-        migrated, kept = [], [case.id for case in _open_cases_before(session, version)]
+        migrated, kept = [], [case.id for case in open_cases_before(session, version)]
     return Published(version=version, migrated=migrated, kept=kept)
-
-
-# --- moving open cases ----------------------------------------------------------------------------------------
-
-
-def _open_cases_before(session: Session, version: ProcessVersion, *, lock: bool = False) -> list[Case]:
-    query = (select(Case).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
-             .where(ProcessVersion.definition_id == version.definition_id, ProcessVersion.number < version.number,
-                    Case.status == CaseStatus.ACTIVE)
-             .order_by(Case.created_at, Case.id))
-    if lock and is_postgres(session):
-        query = query.with_for_update(of=Case)
-    return list(session.scalars(query))
-
-
-def _steps_run_or_live(session: Session, case: Case, instance: Instance) -> set[str]:
-    """The steps a case has run or is at: the engine's kept history, every human task ever opened
-    (not cancelled) and every timer fired, since the engine drops finished history as it goes."""
-    steps = instance.elements_run_or_live()
-    steps.update(session.scalars(select(HumanTask.element_id).where(HumanTask.case_id == case.id,
-                                                                    HumanTask.state != TaskStatus.CANCELLED)))
-    steps.update(session.scalars(select(TimerFiring.element_id).where(TimerFiring.case_id == case.id)))
-    return steps
-
-
-def _movable(session: Session, case: Case, comparison: Comparison, target: Any) -> Instance | None:
-    """The case's instance on the new version, or None when moving it is not safe."""
-    if comparison.touches_everything:
-        return None
-    try:
-        instance = Instance.load(target, case.instance_state)
-        instance.ready_tasks()
-        instance.next_timer_at()
-    except Exception:
-        return None  # its state does not fit the new version: it finishes on its own
-    if _steps_run_or_live(session, case, instance) & comparison.touched_steps():
-        return None
-    return instance
-
-
-def migrate_open_cases(*, session: Session, key: str, to_version: ProcessVersion,
-                       now: datetime) -> tuple[list[str], list[str]]:
-    """Move each active case on an older version of the process to ``to_version`` where that is safe:
-    no step the change touches has run or is live in it (a live changed timer keeps its old version),
-    and its state loads against the new version. Returns (moved case ids, kept case ids)."""
-    target = compiled_process(to_version)
-    new_files = to_version.file_map()
-    comparisons: dict[int, Comparison] = {}
-    migrated: list[str] = []
-    kept: list[str] = []
-    for case in _open_cases_before(session, to_version, lock=True):
-        old_version = case.process_version
-        if old_version.id not in comparisons:
-            comparisons[old_version.id] = compare(old_version.file_map(), new_files)
-        instance = _movable(session, case, comparisons[old_version.id], target)
-        if instance is None:
-            kept.append(case.id)
-            continue
-        case.process_version_id = to_version.id
-        case.process_version = to_version
-        # Re-saved on the new version: its next timer and open tasks' due dates come from it.
-        save_instance(session=session, case=case, instance=instance, now=now)
-        record_event(session=session, actor=SYSTEM_ACTOR, action="case_migrated", at=now, case_id=case.id,
-                     summary={"process": key, "from": old_version.number, "to": to_version.number})
-        migrated.append(case.id)
-    session.flush()
-    return migrated, kept
-
-
-# --- shapes the API and the pages show ------------------------------------------------------------------------
-
-
-def version_summary(version: ProcessVersion) -> dict[str, Any]:
-    return {"number": version.number, "content_hash": version.content_hash, "author": version.author,
-            "approved_by": version.approved_by, "change_note": version.change_note,
-            "created_at": version.created_at.isoformat()}
-
-
-def process_summary(overview: ProcessOverview) -> dict[str, Any]:
-    return {"key": overview.definition.key, "name": overview.definition.name,
-            "latest_version": version_summary(overview.latest), "pending_drafts": overview.pending_drafts}
-
-
-def draft_summary(draft: ProcessDraft, *, session: Session | None = None, with_diff: bool = True) -> dict[str, Any]:
-    """A draft as the API shows it, with what it changes in its base version (``session`` is accepted
-    for symmetry with the other functions; everything needed is loaded from the draft)."""
-    summary: dict[str, Any] = {
-        "id": draft.id, "key": draft.definition_key, "status": draft.status, "author": draft.author,
-        "change_note": draft.change_note, "created_at": draft.created_at.isoformat(),
-        "content_hash": draft.content_hash,
-        "base_version": draft.base_version.number if draft.base_version else None,
-        "approved_by": draft.approved_by,
-        "approved_at": draft.approved_at.isoformat() if draft.approved_at else None,
-        "published_version": draft.published_version.number if draft.published_version else None,
-        "files": sorted(draft.file_map()),
-    }
-    if with_diff:
-        summary["diff"] = draft_diff(draft).as_dict()
-    return summary
-

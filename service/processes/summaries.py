@@ -1,0 +1,47 @@
+"""Processes, versions and drafts as the API and the pages show them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from .diff import VersionDiff, diff_files
+from .models import ProcessDraft, ProcessVersion
+
+if TYPE_CHECKING:
+    from .drafts import ProcessOverview
+
+
+def draft_diff(draft: ProcessDraft) -> VersionDiff:
+    """What the draft changes in the version it was made from."""
+    return diff_files(draft.base_version.file_map() if draft.base_version else {}, draft.file_map())
+
+
+def version_summary(version: ProcessVersion) -> dict[str, Any]:
+    return {"number": version.number, "content_hash": version.content_hash, "author": version.author,
+            "approved_by": version.approved_by, "change_note": version.change_note,
+            "created_at": version.created_at.isoformat()}
+
+
+def process_summary(overview: ProcessOverview) -> dict[str, Any]:
+    return {"key": overview.definition.key, "name": overview.definition.name,
+            "latest_version": version_summary(overview.latest), "pending_drafts": overview.pending_drafts}
+
+
+def draft_summary(draft: ProcessDraft, *, session: Session | None = None, with_diff: bool = True) -> dict[str, Any]:
+    """A draft as the API shows it, with what it changes in its base version (``session`` is accepted
+    for symmetry with the other functions; everything needed is loaded from the draft)."""
+    summary: dict[str, Any] = {
+        "id": draft.id, "key": draft.definition_key, "status": draft.status, "author": draft.author,
+        "change_note": draft.change_note, "created_at": draft.created_at.isoformat(),
+        "content_hash": draft.content_hash,
+        "base_version": draft.base_version.number if draft.base_version else None,
+        "approved_by": draft.approved_by,
+        "approved_at": draft.approved_at.isoformat() if draft.approved_at else None,
+        "published_version": draft.published_version.number if draft.published_version else None,
+        "files": sorted(draft.file_map()),
+    }
+    if with_diff:
+        summary["diff"] = draft_diff(draft).as_dict()
+    return summary
