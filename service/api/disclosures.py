@@ -56,6 +56,17 @@ def show_code(disclosure_id: str) -> Any:
         return jsonify(code=code)
 
 
+@api_links.post("/secure-links/<disclosure_id>/reissue")
+def reissue(disclosure_id: str) -> Any:
+    config: Config = current_app.extensions["service_config"]
+    with transaction() as session:
+        actor = current_actor(session)
+        sent = disclosures.reissue_link(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
+                                        now=now(), lifetime=timedelta(hours=config.secure_link_hours),
+                                        base_url=config.base_url)
+        return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code), 201
+
+
 @api_links.post("/secure-links/<disclosure_id>/revoke")
 def revoke(disclosure_id: str) -> Any:
     with transaction() as session:

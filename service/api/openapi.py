@@ -233,6 +233,11 @@ def document() -> dict[str, Any]:
                 "summary": "The one-time code again, for the sender or the DSL to read out (audited)",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
                 "responses": _responses(_ok("The code", OBJECT), "403", "404")}},
+            "/api/secure-links/{id}/reissue": {"post": {
+                "summary": "Send the same package again as a new link with a new code (the old link is withdrawn); "
+                           "the sender or the DSL",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "responses": _responses(_ok("The new link and its code", OBJECT, "201"), "403", "404", "409")}},
             "/api/secure-links/{id}/revoke": {"post": {
                 "summary": "Withdraw a link (the sender or the DSL): it can no longer be opened",
                 "parameters": PATH_ID, "security": [{"bearer": []}],

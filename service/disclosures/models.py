@@ -30,8 +30,10 @@ class SecureDisclosure(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
-    # The "send securely" task that sent it (joins it to its disclosure-log entry).
-    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # The "send securely" task that sent it (joins it to its disclosure-log entry); a link sent again
+    # for the same transmission (``reissue_link``) shares it, and the newest stands for it.
+    task_id: Mapped[str] = mapped_column(String(36), index=True)
+    replaces: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(100))
     recipient_person: Mapped[str] = mapped_column(String(200))

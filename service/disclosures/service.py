@@ -101,30 +101,58 @@ def send_secure_link(
         raise Conflict(f"'{task.name}' does not send anything: a secure link can only be sent from 'Send securely'")
     facts = cases.load_instance(case).task_data(task.id)
     content = package_content(session=session, case=case, facts=facts, sender=actor, now=now)
+    expires_at = now + lifetime
+    answers = {"channel": SECURE_LINK, "sent_confirmed": True, "security_controls": (
+        f"Encrypted package (AES-256-GCM, its key wrapped by a master key); single-use link emailed to "
+        f"{content['recipient']['email']}, expiring {expires_at.isoformat(timespec='minutes')}; one-time code "
+        "given separately by phone; locks after 5 wrong codes; watermarked with the recipient's name")}
+    tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now, secure_link_sent=True)
+    return _seal_and_send(session=session, case=case, task_id=task.id, content=content, actor=actor, keyring=keyring,
+                          now=now, expires_at=expires_at, base_url=base_url)
+
+
+def reissue_link(
+    *, session: Session, disclosure_id: str, actor: Actor, keyring: Keyring, now: datetime, lifetime: timedelta,
+    base_url: str,
+) -> SentLink:
+    """Send the same package again as a new link with a new code (the recipient lost the page, or the
+    link expired or locked); the old link is withdrawn. The sender or the DSL only."""
+    require_case_worker(actor)
+    old = get_disclosure(session=session, disclosure_id=disclosure_id)
+    case = _may_manage(session, actor, old)
+    if session.scalar(select(SecureDisclosure.id).where(SecureDisclosure.replaces == old.id)) is not None:
+        raise Conflict("this link has already been sent again: use the newest one")
+    content = open_content(old, keyring)
+    if old.revoked_at is None:
+        old.revoked_at, old.revoked_by = now, actor.username
+    return _seal_and_send(session=session, case=case, task_id=old.task_id, content=content, actor=actor,
+                          keyring=keyring, now=now, expires_at=now + lifetime, base_url=base_url, replaces=old.id)
+
+
+def _seal_and_send(
+    *, session: Session, case: Case, task_id: str, content: dict[str, Any], actor: Actor, keyring: Keyring,
+    now: datetime, expires_at: datetime, base_url: str, replaces: str | None = None,
+) -> SentLink:
+    """A new link for ``content``: its own key, code and token; the email queued; the event audited."""
     recipient = content["recipient"]
     disclosure_id, code, token = str(uuid.uuid4()), _new_code(), secrets.token_urlsafe(32)
     package_key = AESGCM.generate_key(bit_length=256)
     key_id, wrapped = keyring.wrap(package_key, context=disclosure_id)
-    expires_at = now + lifetime
-    answers = {"channel": SECURE_LINK, "sent_confirmed": True, "security_controls": (
-        f"Encrypted package (AES-256-GCM, key wrapped by master key {key_id}); single-use link emailed to "
-        f"{recipient['email']}, expiring {expires_at.isoformat(timespec='minutes')}; one-time code given "
-        "separately by phone; locks after 5 wrong codes; watermarked with the recipient's name")}
-    tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now, secure_link_sent=True)
     disclosure = SecureDisclosure(
-        id=disclosure_id, case_id=case.id, task_id=task.id, created_at=now, created_by=actor.username,
+        id=disclosure_id, case_id=case.id, task_id=task_id, created_at=now, created_by=actor.username,
         recipient_person=recipient["person"][:200], recipient_organisation=recipient["organisation"][:200],
         recipient_email=recipient["email"][:300], key_id=key_id, wrapped_key=wrapped,
         sealed_content=seal(package_key, json.dumps(content).encode(), aad=f"content|{disclosure_id}"),
         sealed_code=seal(package_key, code.encode(), aad=f"code|{disclosure_id}"),
-        link_token_sha256=token_digest(token), expires_at=expires_at, failed_attempts=0)
+        link_token_sha256=token_digest(token), expires_at=expires_at, failed_attempts=0, replaces=replaces)
     session.add(disclosure)
     queue_email(session=session, case=case, address=disclosure.recipient_email, reason="secure_link",
                 subject="Safeguarding information has been shared with you securely",
                 body=_link_email(base_url, token, actor, expires_at), now=now)
-    record_event(session=session, actor=actor, action="secure_link_sent", at=now, case_id=case.id, task_id=task.id,
+    record_event(session=session, actor=actor, action="secure_link_reissued" if replaces else "secure_link_sent",
+                 at=now, case_id=case.id, task_id=task_id,
                  summary={"disclosure": disclosure_id, "recipient": disclosure.recipient_email,
-                          "expires_at": expires_at.isoformat()})
+                          "expires_at": expires_at.isoformat(), "replaces": replaces})
     session.flush()
     return SentLink(disclosure=disclosure, code=code, case=case)
 
@@ -343,4 +371,5 @@ def link_summary(disclosure: SecureDisclosure, now: datetime) -> dict[str, Any]:
             "state": str(disclosure.state(now)), "failed_attempts": disclosure.failed_attempts,
             "opened_at": iso(disclosure.opened_at), "downloaded_at": iso(disclosure.downloaded_at),
             "revoked_at": iso(disclosure.revoked_at), "revoked_by": disclosure.revoked_by,
-            "receipt_at": iso(disclosure.receipt_at), "receipt_by": disclosure.receipt_by}
+            "receipt_at": iso(disclosure.receipt_at), "receipt_by": disclosure.receipt_by,
+            "replaces": disclosure.replaces}

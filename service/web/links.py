@@ -49,6 +49,17 @@ def show_code(disclosure_id: str) -> Any:
     return render_template("link_sent.html", link=link, code=code, case_id=link["case_id"], again=True)
 
 
+@web_links.post("/secure-links/<disclosure_id>/reissue")
+def reissue(disclosure_id: str) -> Any:
+    config: Config = current_app.extensions["service_config"]
+    with transaction() as db:
+        sent = disclosures.reissue_link(session=db, disclosure_id=disclosure_id, actor=actor(), keyring=keyring(),
+                                        now=now(), lifetime=timedelta(hours=config.secure_link_hours),
+                                        base_url=config.base_url)
+        link = disclosures.link_summary(sent.disclosure, now())
+    return render_template("link_sent.html", link=link, code=sent.code, case_id=sent.case.id)
+
+
 @web_links.post("/secure-links/<disclosure_id>/revoke")
 def revoke(disclosure_id: str) -> Any:
     with transaction() as db:

@@ -252,8 +252,10 @@ def case(case_id: str) -> Any:
         detail = casework.case_detail(found, db)
         record = casework.record_detail(found, db)
         waiting = found.status == "active" and "receipt_confirmed" in cases.load_instance(found).waiting_messages()
-        links = [link_summary(d, now()) | {"may_manage": may_manage_link(actor(), d, found)}
-                 for d in disclosures_of(session=db, case_id=found.id)]
+        sent_links = disclosures_of(session=db, case_id=found.id)
+        replaced = {d.replaces for d in sent_links}
+        links = [link_summary(d, now()) | {"may_manage": may_manage_link(actor(), d, found),
+                                           "newest": d.id not in replaced} for d in sent_links]
         letter = has_letter(session=db, case=found)
     # The same rule as the receipt endpoint: anyone who works cases and may read this one.
     return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,

@@ -136,11 +136,12 @@ ENDPOINTS: dict[str, Request] = {
     "list_secure_links": lambda w: ("GET", f"/api/cases/{w.case['id']}/secure-links", None),
     "show_code_of_unknown_link": lambda w: ("GET", "/api/secure-links/no-such-link/code", None),
     "revoke_unknown_link": lambda w: ("POST", "/api/secure-links/no-such-link/revoke", None),
+    "reissue_unknown_link": lambda w: ("POST", "/api/secure-links/no-such-link/reissue", None),
 }
 WRITES = {"start_case", "confirm_receipt", "claim_practitioner_task", "claim_manager_task",
           "unclaim_practitioner_task", "unclaim_manager_task", "assign_practitioner_task", "assign_manager_task",
           "complete_practitioner_task", "complete_manager_task", "send_secure_link_from_a_non_sending_task",
-          "revoke_unknown_link"}
+          "revoke_unknown_link", "reissue_unknown_link"}
 
 # The status each account gets, as the policy says. Columns follow USERS:
 #                               tess theo hana  mo  sue  dee  pat  ada  sam  anon
@@ -174,6 +175,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     # Codes and withdrawal are for case workers (real links: tests/disclosures).
     "show_code_of_unknown_link": (404, 404, 404, 404, 404, 404, 403, 403, 403, 401),
     "revoke_unknown_link":       (404, 404, 404, 404, 404, 404, 403, 403, 403, 401),
+    "reissue_unknown_link":      (404, 404, 404, 404, 404, 404, 403, 403, 403, 401),
 }
 
 # Deviations from the policy found earlier (now fixed) are listed here, each with its reason, as

@@ -154,3 +154,35 @@ def test_codes_are_rate_limited(send_link: Callable[..., SentLink], slow_retry_a
     with session_factory() as s:
         row = s.get(SecureDisclosure, sent.disclosure_id)
         assert row is not None and row.failed_attempts == 1 and row.opened_at is None
+
+
+def test_the_sender_sends_a_used_link_again_and_only_the_new_one_opens(
+        api: Api, app: Flask, send_link: Callable[..., SentLink], recipient: Callable[[], Recipient],
+        session_factory: sessionmaker[Session], link_config: Config, mail_server: Any) -> None:
+    from tests.disclosures.conftest import LINK, deliver_mail
+
+    sent = send_link()
+    assert recipient().enter(sent.token, sent.code).status_code == 200  # opened, then the page was lost
+    staff = app.test_client()
+    with staff.session_transaction() as session:
+        session["user"] = HANA
+    assert "Send a new link" in staff.get(f"/cases/{sent.case_id}").get_data(as_text=True)
+    api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", "tess.teacher", expect=404)
+    api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", "ada.auditor", expect=403)
+    again = api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", HANA, expect=201)
+    assert again["code"] != sent.code and again["secure_link"]["replaces"] == sent.disclosure_id
+    api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", HANA, expect=409)  # once: use the newest
+    [email] = deliver_mail(session_factory, link_config, mail_server)
+    found = LINK.search(email.get_payload(decode=True).decode())
+    assert found and found.group(1) != sent.token
+    assert recipient().open(sent.token).status_code == 410, "the old link is withdrawn"
+
+    browser = recipient()
+    opened = browser.enter(found.group(1), again["code"])
+    assert opened.status_code == 200 and ITEMS[0]["summary"] in opened.get_data(as_text=True)
+    assert browser.confirm(again["secure_link"]["id"], "Duty social worker").status_code == 200
+    assert [t["element_id"] for t in api.get(f"/api/cases/{sent.case_id}", HANA)["open_tasks"]] == ["tell_subject"]
+    links = api.get(f"/api/cases/{sent.case_id}/secure-links", HANA)["secure_links"]
+    assert [(link["state"], link["receipt_by"]) for link in links] == [("revoked", None),
+                                                                      ("opened", "Duty social worker")]
+    assert "Send a new link" not in staff.get(f"/cases/{sent.case_id}").get_data(as_text=True), "receipt is in"

@@ -42,16 +42,18 @@ def upgrade() -> None:
         sa.Column('revoked_by', sa.String(length=100), nullable=True),
         sa.Column('receipt_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('receipt_by', sa.String(length=200), nullable=True),
+        sa.Column('replaces', sa.String(length=36), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('link_token_sha256'),
-        sa.UniqueConstraint('task_id'),
     )
     with op.batch_alter_table('secure_disclosure', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_secure_disclosure_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_secure_disclosure_task_id'), ['task_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('secure_disclosure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_secure_disclosure_task_id'))
         batch_op.drop_index(batch_op.f('ix_secure_disclosure_case_id'))
     op.drop_table('secure_disclosure')
