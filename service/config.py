@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,10 @@ class Config:
         changes["code_retry_seconds"] = float(os.environ.get("CODE_RETRY_SECONDS", defaults.code_retry_seconds))
         changes["secure_cookies"] = os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes")
         return replace(defaults, **changes)
+
+    @property
+    def secure_link_lifetime(self) -> timedelta:
+        return timedelta(hours=self.secure_link_hours)
 
     def notify_address(self, role: str) -> str | None:
         """The address a role's notifications go to (None for a role that gets none)."""

@@ -3,7 +3,6 @@ show the one-time code to read by phone, revoke a link."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -31,7 +30,7 @@ def send_secure_link(task_id: str) -> Any:
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         sent = disclosures.send_secure_link(
             session=session, task_id=task_id, actor=actor, keyring=_keyring(), now=now(),
-            lifetime=timedelta(hours=config.secure_link_hours), base_url=config.base_url)
+            lifetime=config.secure_link_lifetime, base_url=config.base_url)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code,
                        case=casework.case_summary(sent.case),
                        next_tasks=[casework.task_summary(t) for t in
@@ -62,7 +61,7 @@ def reissue(disclosure_id: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         sent = disclosures.reissue_link(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
-                                        now=now(), lifetime=timedelta(hours=config.secure_link_hours),
+                                        now=now(), lifetime=config.secure_link_lifetime,
                                         base_url=config.base_url)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code), 201
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from .diff import VersionDiff, diff_files
 from .models import ProcessDraft, ProcessVersion
 
@@ -29,9 +27,8 @@ def process_summary(overview: ProcessOverview) -> dict[str, Any]:
             "latest_version": version_summary(overview.latest), "pending_drafts": overview.pending_drafts}
 
 
-def draft_summary(draft: ProcessDraft, *, session: Session | None = None, with_diff: bool = True) -> dict[str, Any]:
-    """A draft as the API shows it, with what it changes in its base version (``session`` is accepted
-    for symmetry with the other functions; everything needed is loaded from the draft)."""
+def draft_summary(draft: ProcessDraft, *, with_diff: bool = True) -> dict[str, Any]:
+    """A draft as the API and the pages show it, with what it changes in its base version."""
     summary: dict[str, Any] = {
         "id": draft.id, "key": draft.definition_key, "status": draft.status, "author": draft.author,
         "change_note": draft.change_note, "created_at": draft.created_at.isoformat(),

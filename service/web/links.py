@@ -3,7 +3,6 @@ read out by phone, withdraw it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -31,7 +30,7 @@ def send(task_id: str) -> Any:
             casework.check_task_access(session=db, task_id=task_id, actor=actor())
             sent = disclosures.send_secure_link(
                 session=db, task_id=task_id, actor=actor(), keyring=keyring(), now=now(),
-                lifetime=timedelta(hours=config.secure_link_hours), base_url=config.base_url)
+                lifetime=config.secure_link_lifetime, base_url=config.base_url)
             link = disclosures.link_summary(sent.disclosure, now())
     except DomainError as exc:
         flash(f"The secure link was not sent: {exc.message}")
@@ -54,7 +53,7 @@ def reissue(disclosure_id: str) -> Any:
     config: Config = current_app.extensions["service_config"]
     with transaction() as db:
         sent = disclosures.reissue_link(session=db, disclosure_id=disclosure_id, actor=actor(), keyring=keyring(),
-                                        now=now(), lifetime=timedelta(hours=config.secure_link_hours),
+                                        now=now(), lifetime=config.secure_link_lifetime,
                                         base_url=config.base_url)
         link = disclosures.link_summary(sent.disclosure, now())
     return render_template("link_sent.html", link=link, code=sent.code, case_id=sent.case.id)

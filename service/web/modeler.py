@@ -42,7 +42,7 @@ def modeler(key: str) -> Any:
     draft_id = request.args.get("draft")
     with transaction() as db:
         version = drafts.latest(session=db, key=key)
-        files = dict(json.loads(drafts.get_draft(session=db, key=key, draft_id=draft_id).files)) if draft_id \
+        files = drafts.get_draft(session=db, key=key, draft_id=draft_id).file_map() if draft_id \
             else version.file_map()
     editable = {name: text for name, text in sorted(files.items()) if not name.endswith(".bpmn")}
     return render_template("modeler.html", key=key, version=version, draft_id=draft_id,
@@ -60,7 +60,7 @@ def save_draft(key: str) -> Any:
         with transaction() as db:
             draft = drafts.create_draft(session=db, key=key, uploaded=uploaded, actor=current, now=now(),
                                         change_note=request.form.get("change_note", "").strip())
-            summary = drafts.draft_summary(session=db, draft=draft)
+            summary = drafts.draft_summary(draft)
     except InvalidInput as exc:
         return jsonify(error=exc.message, problems=exc.problems or [{"message": exc.message,
                                                                      "element_id": exc.field}]), 422
@@ -117,6 +117,6 @@ def diff(key: str) -> Any:
 def draft_diff(key: str, draft_id: str) -> Any:
     owner()
     with transaction() as db:
-        summary = drafts.draft_summary(session=db, draft=drafts.get_draft(session=db, key=key, draft_id=draft_id))
+        summary = drafts.draft_summary(drafts.get_draft(session=db, key=key, draft_id=draft_id))
     return render_template("diff.html", key=key, before=summary["base_version"], after=None,
                            diff=summary["diff"], draft=summary)
