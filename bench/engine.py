@@ -89,10 +89,9 @@ def _raw_case(spec: object, subprocesses: object, serializer: BpmnWorkflowSerial
     assert workflow.completed
 
 
-def _open_task(factory: sessionmaker[Session], case_id: str) -> str:
-    with factory() as session:
-        return session.scalars(select(HumanTask.id).where(
-            HumanTask.case_id == case_id, HumanTask.state == TaskStatus.OPEN)).one()
+def _first_task(session: Session, case_id: str) -> str:
+    return session.scalars(select(HumanTask.id).where(
+        HumanTask.case_id == case_id, HumanTask.state == TaskStatus.OPEN)).one()
 
 
 def _register(factory: sessionmaker[Session], key: str, name: str) -> None:
@@ -101,15 +100,19 @@ def _register(factory: sessionmaker[Session], key: str, name: str) -> None:
                          change_note="benchmark", now=NOW)
 
 
-def _start(factory: sessionmaker[Session], key: str) -> str:
+def _start(factory: sessionmaker[Session], key: str) -> tuple[str, str]:
+    """Start a case; its id and its first task, read in the same transaction (as the API answers)."""
     with factory.begin() as session:
-        return start_case(session=session, process_key=key, actor=ACTOR, direction="outbound_concern",
-                          urgency="routine", summary="Benchmark case", now=NOW).id
+        case_id = start_case(session=session, process_key=key, actor=ACTOR, direction="outbound_concern",
+                             urgency="routine", summary="Benchmark case", now=NOW).id
+        return case_id, _first_task(session, case_id)
 
 
-def _complete(factory: sessionmaker[Session], task_id: str, answers: dict[str, object]) -> None:
+def _complete(factory: sessionmaker[Session], task_id: str, answers: dict[str, object]) -> str | None:
+    """Complete a task; the case's next open task, as the completion reports it (the API's ``next_tasks``)."""
     with factory.begin() as session:
-        complete_task(session=session, task_id=task_id, actor=ACTOR, data=answers, now=NOW)
+        done = complete_task(session=session, task_id=task_id, actor=ACTOR, data=answers, now=NOW)
+        return done.open_tasks[0].id if done.open_tasks else None
 
 
 def service_runner(factory: sessionmaker[Session]) -> Callable[[int], float]:
@@ -119,9 +122,11 @@ def service_runner(factory: sessionmaker[Session]) -> Callable[[int], float]:
     def run(cases: int) -> float:
         started = time.perf_counter()
         for _ in range(cases):
-            case_id = _start(factory, "review")
+            _, task_id = _start(factory, "review")
             for answers in PATH_ANSWERS:
-                _complete(factory, _open_task(factory, case_id), answers)
+                assert task_id is not None
+                task_id = _complete(factory, task_id, answers)
+            assert task_id is None
         return time.perf_counter() - started
 
     return run
@@ -145,11 +150,12 @@ def step_cost_ratio(factory: sessionmaker[Session], cases: int, steps: int) -> t
     _register(factory, "loop", "loop_case")
     second, last = [], []
     for _ in range(cases):
-        case_id = _start(factory, "loop")
+        _, next_task = _start(factory, "loop")
         for step in range(1, steps + 1):
-            task_id = _open_task(factory, case_id)
+            assert next_task is not None
+            task_id = next_task
             began = time.perf_counter()
-            _complete(factory, task_id, {"more": step < steps, "note": f"pass {step}"})
+            next_task = _complete(factory, task_id, {"more": step < steps, "note": f"pass {step}"})
             spent = time.perf_counter() - began
             if step == 2:
                 second.append(spent)

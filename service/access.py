@@ -48,3 +48,22 @@ def can_work_task(actor: Actor, task: HumanTask, case: Case) -> bool:
     if task.role == "manager":
         return actor.has_role("dsl") or (actor.has_role("manager") and case.team == actor.team)
     return task.role == "dsl" and actor.has_role("dsl")
+
+
+def may_assign(actor: Actor, case: Case) -> bool:
+    """The DSL, or a manager of the case's team, may give its tasks to a colleague."""
+    return actor.has_role("dsl") or (actor.has_role("manager") and case.team == actor.team)
+
+
+def authorise_task_work(actor: Actor, task: HumanTask, case: Case) -> None:
+    """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
+    if not (may_work_cases(actor) or actor.has_role("auditor")):
+        raise Forbidden("your role has no access to case data")
+    if not may_work_cases(actor):
+        raise Forbidden("your role does not work on cases")
+    if task.assignee == actor.username or task.claimed_by == actor.username:
+        return
+    if not can_read_case(actor, case):
+        raise NotFound(f"no task {task.id}")
+    if not can_work_task(actor, task, case) and not may_assign(actor, case):
+        raise Forbidden(f"this task is for the {task.role} role")

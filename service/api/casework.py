@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service.access import can_read_case, can_work_task, may_work_cases, require_case_worker, require_readable
+from service.access import (
+    authorise_task_work,
+    can_read_case,
+    can_work_task,
+    may_work_cases,
+    require_case_worker,
+    require_readable,
+)
 from service.accounts.models import User
 from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
@@ -146,26 +153,12 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) 
 def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
     """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
     task = get_task(session=session, task_id=task_id)
-    case = get_case(session=session, case_id=task.case_id)
-    _require_case_data_role(actor)
-    if not may_work_cases(actor):
-        raise Forbidden("your role does not work on cases")
-    mine = task.assignee == actor.username or task.claimed_by == actor.username
-    if mine:
-        return
-    if not can_read_case(actor, case):
-        raise NotFound(f"no task {task_id}")
-    if not can_work_task(actor, task, case) and not _may_assign(actor, case):
-        raise Forbidden(f"this task is for the {task.role} role")
+    authorise_task_work(actor, task, get_case(session=session, case_id=task.case_id))
 
 
 def _require_case_data_role(actor: Actor) -> None:
     if not (may_work_cases(actor) or actor.has_role("auditor")):
         raise Forbidden("your role has no access to case data")
-
-
-def _may_assign(actor: Actor, case: Case) -> bool:
-    return actor.has_role("dsl") or (actor.has_role("manager") and case.team == actor.team)
 
 
 def case_detail(case: Case, session: Session) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
-from service.access import require_case_worker
+from service.access import can_work_task, require_case_worker
 from service.accounts import service as accounts
 from service.accounts.service import (
     Unauthenticated,
@@ -29,7 +29,6 @@ from service.records.audit import verify_chain
 from service.records.letter import case_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
-from service.tasks.models import HumanTask
 
 from . import casework, openapi
 
@@ -195,30 +194,33 @@ def _task_action(task_id: str, action: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         data = body() if action in ("assign", "complete", "draft") else {}
+        if action == "complete":
+            return _complete(session, actor, task_id, data)
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         if action == "claim":
-            tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
+            task = tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "unclaim":
-            tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
+            task = tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "draft":
             draft_data = data.get("data")
             if not isinstance(draft_data, dict):
                 raise InvalidInput("send the draft answers as an object in 'data'", field="data")
-            tasks.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
-        elif action == "assign":
-            assignee = text_field(data, "assignee")
-            casework.assign_to_colleague(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now())
+            task = tasks.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
         else:
-            answers = data.get("data")
-            if not isinstance(answers, dict):
-                raise InvalidInput("send the answers as an object in 'data'", field="data")
-            case = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
-            following = casework.next_tasks(session=session, case=case, actor=actor)
-        # Already in the session, up to date: no need to read it again.
-        task = session.get(HumanTask, task_id) or tasks.get_task(session=session, task_id=task_id)
-        if action != "complete":
-            following = []
-        return jsonify({**casework.task_summary(task), "next_tasks": [casework.task_summary(t) for t in following]})
+            assignee = text_field(data, "assignee")
+            task = casework.assign_to_colleague(session=session, task_id=task_id, actor=actor, assignee=assignee,
+                                                now=now())
+        return jsonify({**casework.task_summary(task), "next_tasks": []})
+
+
+def _complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> Any:
+    # complete_task checks who may see the case and work the task, under the case's lock.
+    answers = data.get("data")
+    if not isinstance(answers, dict):
+        raise InvalidInput("send the answers as an object in 'data'", field="data")
+    done = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
+    following = [t for t in done.open_tasks if can_work_task(actor, t, done.case)]
+    return jsonify({**casework.task_summary(done.task), "next_tasks": [casework.task_summary(t) for t in following]})
 
 
 @api.post("/tasks/<task_id>/claim")

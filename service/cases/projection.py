@@ -15,8 +15,12 @@ from service.tasks.models import HumanTask, TaskStatus
 from .models import Case, CaseStatus
 
 
-def save_instance(*, session: Session, case: Case, instance: Instance, now: datetime) -> list[HumanTask]:
-    """Store the instance, its next timer and its open human tasks; returns the tasks newly opened."""
+def save_instance(
+    *, session: Session, case: Case, instance: Instance, now: datetime, open_rows: list[HumanTask] | None = None
+) -> list[HumanTask]:
+    """Store the instance, its next timer and its open human tasks; returns the tasks newly opened.
+
+    ``open_rows``: the case's open task rows, when the caller has just read them under the case's lock."""
     case.instance_state = instance.dump()
     case.serializer_version = SERIALIZER_VERSION
     case.updated_at = now
@@ -24,7 +28,7 @@ def save_instance(*, session: Session, case: Case, instance: Instance, now: date
     if instance.completed:
         case.status = CaseStatus.COMPLETED
         case.completed_at = now
-    opened = _sync_open_tasks(session=session, case=case, instance=instance, now=now)
+    opened = _sync_open_tasks(session=session, case=case, instance=instance, now=now, open_rows=open_rows)
     announced = {element for element, info in instance.compiled.user_tasks.items() if info.notify}
     queue_for_step(session=session, case=case, opened=opened, notices=instance.notices, announced=announced,
                    now=now)
@@ -40,13 +44,15 @@ def mark_incident(*, case: Case, incident: Incident, now: datetime) -> None:
     case.updated_at = now
 
 
-def _sync_open_tasks(*, session: Session, case: Case, instance: Instance, now: datetime) -> list[HumanTask]:
+def _sync_open_tasks(
+    *, session: Session, case: Case, instance: Instance, now: datetime, open_rows: list[HumanTask] | None
+) -> list[HumanTask]:
     ready = {t.task_id: t for t in instance.ready_tasks()}
-    # A case not yet written has no tasks to look up.
-    is_new = inspect(case).transient or inspect(case).pending
-    open_rows = [] if is_new else session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN)
-    ).all()
+    if open_rows is None:
+        # A case not yet written has no tasks to look up.
+        is_new = inspect(case).transient or inspect(case).pending
+        open_rows = [] if is_new else list(session.scalars(
+            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN)))
     for row in open_rows:
         if row.id in ready:
             row.due_at = ready.pop(row.id).due_at

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
@@ -79,15 +79,51 @@ _HEAD_TABLE: Table = AuditHead.__table__  # type: ignore[assignment]
 _EVENT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 
+# The chain's end as this process last wrote it, per database. Usually still the end when the
+# process appends again, so one statement does: move the head on from exactly that end, and insert
+# the event only if it moved. When another writer got there first, the usual way takes over.
+_LAST_HEAD: dict[str, tuple[int, str]] = {}
+
+
 def _append_on_postgres(session: Session, event: AuditEvent) -> None:
-    # Two round trips instead of three: taking the head's lock also moves it on and returns the
-    # hash to chain from; the event row and the head's new hash are then written by one statement.
+    database = str(session.get_bind().url)
+    last = _LAST_HEAD.get(database)
+    if last is None or not _append_after(session, event, *last):
+        _append_after_locking_head(session, event)
+    _LAST_HEAD[database] = (event.seq, event.hash)
+
+
+def _chain_onto(event: AuditEvent, seq: int, prev_hash: str) -> None:
+    event.seq, event.prev_hash = seq, prev_hash
+    event.hash = _event_hash(prev_hash, event)
+
+
+def _append_after(session: Session, event: AuditEvent, seq: int, hash_: str) -> bool:
+    _chain_onto(event, seq + 1, hash_)
+    moved = (
+        update(_HEAD_TABLE)
+        .where(AuditHead.id == HEAD_ID, AuditHead.seq == seq, AuditHead.hash == hash_)
+        .values(seq=event.seq, hash=event.hash)
+        .returning(AuditHead.seq)
+        .cte("moved")
+    )
+    values = [moved.c.seq if column.key == "seq" else literal(getattr(event, column.key), column.type)
+              for column in _EVENT_TABLE.columns]
+    appended = session.execute(
+        insert(_EVENT_TABLE).from_select([column.key for column in _EVENT_TABLE.columns], select(*values))
+        .returning(_EVENT_TABLE.c.seq)
+    ).first()
+    return appended is not None
+
+
+def _append_after_locking_head(session: Session, event: AuditEvent) -> None:
+    # Two round trips: taking the head's lock also moves it on and returns the hash to chain from;
+    # the event row and the head's new hash are then written by one statement.
     head = session.execute(
         update(_HEAD_TABLE).where(AuditHead.id == HEAD_ID)
         .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
     ).one()
-    event.seq, event.prev_hash = head.seq, head.hash
-    event.hash = _event_hash(head.hash, event)
+    _chain_onto(event, head.seq, head.hash)
     appended = insert(_EVENT_TABLE).values(
         {column.key: getattr(event, column.key) for column in _EVENT_TABLE.columns}
     ).cte("appended")

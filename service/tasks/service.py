@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.access import authorise_task_work
 from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
@@ -49,6 +51,11 @@ def list_open_tasks(
 
 def _open_task_for(*, session: Session, task_id: str, actor: Actor, assigning: bool = False) -> HumanTask:
     task = get_task(session=session, task_id=task_id)
+    _check_open(task, actor, assigning=assigning)
+    return task
+
+
+def _check_open(task: HumanTask, actor: Actor, *, assigning: bool = False) -> None:
     allowed = task.assignee == actor.username or may_work(actor, task.role)
     if assigning:
         allowed = actor.has_role("manager") or actor.has_role("dsl")
@@ -57,7 +64,6 @@ def _open_task_for(*, session: Session, task_id: str, actor: Actor, assigning: b
     if task.state != TaskStatus.OPEN:
         by = f" by {task.completed_by}" if task.completed_by else ""
         raise Conflict(f"this task is already {task.state}{by}")
-    return task
 
 
 def claim_task(*, session: Session, task_id: str, actor: Actor, now: datetime) -> HumanTask:
@@ -146,18 +152,28 @@ def _field_of(error: Any) -> str:
     return "/".join(path)
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A completed task, its case, and the case's open tasks once the process has moved on."""
+
+    case: Case
+    task: HumanTask
+    open_tasks: list[HumanTask]
+
+
 def complete_task(
     *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime,
     secure_link_sent: bool = False,
-) -> Case:
+) -> Completion:
     """Complete an open task with validated data, run the process on, and project the result.
 
-    A "send securely" task answered with the service's own secure link is completed by
-    ``service.disclosures.service.send_secure_link`` (which says so with ``secure_link_sent``),
-    never by a bare claim that a link was sent."""
-    # Lock the task's case, then read the task: whoever held the lock before us may have completed it.
-    case = _lock_case_of(session=session, task_id=task_id)
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
+    Only someone who may see the case and work the task can complete it (a case they cannot see
+    is "not found"). A "send securely" task answered with the service's own secure link is
+    completed by ``service.disclosures.service.send_secure_link`` (which says so with
+    ``secure_link_sent``), never by a bare claim that a link was sent."""
+    case, task, open_rows = _lock_task(session=session, task_id=task_id)
+    authorise_task_work(actor, task, case)
+    _check_open(task, actor)
     _check_may_work(task, actor)
     answers = validate_form_data(form_schema(case.process_version, task.form), data)
     if answers.get("channel") == "secure_link" and not secure_link_sent:
@@ -175,9 +191,10 @@ def complete_task(
     except Incident as incident:
         _keep_answers_then_stop(session=session, case=case, task=task, actor=actor, answers=answers,
                                 incident=incident, now=now)
-        return case
+        return Completion(case, task, [row for row in open_rows if row.state == TaskStatus.OPEN])
     _close(task, actor, now, answers, order=case.version)
-    save_instance(session=session, case=case, instance=instance, now=now)
+    still_open = [row for row in open_rows if row.state == TaskStatus.OPEN]
+    opened = save_instance(session=session, case=case, instance=instance, now=now, open_rows=still_open)
     _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
     if _policy_step(case, task) == "record":
         write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
@@ -185,7 +202,7 @@ def complete_task(
         # Telling the person by email: the letter is queued in the outbox with the step that decided it.
         email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
     _flush(session)
-    return case
+    return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
 
 
 def _policy_step(case: Case, task: HumanTask) -> str | None:
@@ -193,7 +210,10 @@ def _policy_step(case: Case, task: HumanTask) -> str | None:
     return info.policy_step if info else None
 
 
-def _lock_case_of(*, session: Session, task_id: str) -> Case:
+def _lock_task(*, session: Session, task_id: str) -> tuple[Case, HumanTask, list[HumanTask]]:
+    """Lock the task's case, then read the task and the case's open tasks in one go.
+
+    Read after the lock: whoever held it before us may have completed the task."""
     query = (select(Case).join(HumanTask, HumanTask.case_id == Case.id).where(HumanTask.id == task_id)
              .execution_options(populate_existing=True))
     if is_postgres(session):
@@ -201,7 +221,13 @@ def _lock_case_of(*, session: Session, task_id: str) -> Case:
     case = session.scalars(query).one_or_none()
     if case is None:
         raise NotFound(f"no task {task_id}")
-    return case
+    rows = session.scalars(
+        select(HumanTask).where(HumanTask.case_id == case.id,
+                                or_(HumanTask.state == TaskStatus.OPEN, HumanTask.id == task_id))
+        .execution_options(populate_existing=True)
+    ).all()
+    task = next(row for row in rows if row.id == task_id)
+    return case, task, [row for row in rows if row.state == TaskStatus.OPEN]
 
 
 def _check_may_work(task: HumanTask, actor: Actor) -> None:

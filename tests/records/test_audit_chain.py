@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
+from service.records import audit
 from service.records.audit import record_event, verify_chain
 from service.records.models import AuditEvent
 from tests.conftest import MANAGER, PRACTITIONER
@@ -65,3 +66,39 @@ def test_appending_continues_the_chain_across_transactions(session_factory, five
     with session_factory() as s:
         report = verify_chain(session=s)
         assert report.ok and report.checked == 6
+
+
+def test_a_writer_whose_view_of_the_chain_end_is_stale_still_chains_onto_the_real_end(session_factory, now):
+    # A process remembers where it last left the chain; another process appending in between makes
+    # that memory stale, and the next append must notice and chain onto the real end, not fork.
+    def append(action: str) -> None:
+        with session_factory.begin() as s:
+            record_event(session=s, actor=PRACTITIONER, action=action, at=now, case_id="c-1")
+
+    append("first, by process A")
+    process_a_view = dict(audit._LAST_HEAD)
+    audit._LAST_HEAD.clear()
+    append("second, by process B")
+    audit._LAST_HEAD.clear()
+    audit._LAST_HEAD.update(process_a_view)
+    append("third, by process A again")
+    append("fourth, by process A")
+
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert report.ok and report.checked == 4, report.problems
+        assert s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all() == [
+            "first, by process A", "second, by process B", "third, by process A again", "fourth, by process A"]
+
+
+def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_in_the_chain(session_factory, now):
+    with session_factory.begin() as s:
+        record_event(session=s, actor=PRACTITIONER, action="kept", at=now)
+    with session_factory() as s, s.begin():
+        record_event(session=s, actor=PRACTITIONER, action="rolled back", at=now)
+        s.rollback()
+    with session_factory.begin() as s:
+        record_event(session=s, actor=PRACTITIONER, action="kept too", at=now)
+    with session_factory() as s:
+        assert verify_chain(session=s).ok
+        assert s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all() == ["kept", "kept too"]
