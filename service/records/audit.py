@@ -86,7 +86,7 @@ _LAST_HEAD: dict[str, tuple[int, str]] = {}
 
 
 def _append_on_postgres(session: Session, event: AuditEvent) -> None:
-    database = str(session.get_bind().url)
+    database = str(session.get_bind().engine.url)
     last = _LAST_HEAD.get(database)
     if last is None or not _append_after(session, event, *last):
         _append_after_locking_head(session, event)
