@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, literal, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
@@ -86,10 +87,14 @@ _LAST_HEAD: dict[str, tuple[int, str]] = {}
 
 
 def _append_on_postgres(session: Session, event: AuditEvent) -> None:
-    database = str(session.get_bind().engine.url)
+    # The step's own writes go first, so the chain's head (everyone's lock) is held only from here
+    # to the commit; the audit statements themselves need nothing of the ORM.
+    session.flush()
+    connection = session.connection()
+    database = str(connection.engine.url)
     last = _LAST_HEAD.get(database)
-    if last is None or not _append_after(session, event, *last):
-        _append_after_locking_head(session, event)
+    if last is None or not _append_after(connection, event, *last):
+        _append_after_locking_head(connection, event)
     _LAST_HEAD[database] = (event.seq, event.hash)
 
 
@@ -98,28 +103,36 @@ def _chain_onto(event: AuditEvent, seq: int, prev_hash: str) -> None:
     event.hash = _event_hash(prev_hash, event)
 
 
-def _append_after(session: Session, event: AuditEvent, seq: int, hash_: str) -> bool:
-    _chain_onto(event, seq + 1, hash_)
+def _statement_appending_after_a_known_end() -> Any:
+    # Built once: the head moves from (last_seq, last_hash) to the new event, or nothing happens.
     moved = (
         update(_HEAD_TABLE)
-        .where(AuditHead.id == HEAD_ID, AuditHead.seq == seq, AuditHead.hash == hash_)
-        .values(seq=event.seq, hash=event.hash)
-        .returning(AuditHead.seq)
+        .where(_HEAD_TABLE.c.id == HEAD_ID, _HEAD_TABLE.c.seq == bindparam("last_seq"),
+               _HEAD_TABLE.c.hash == bindparam("last_hash"))
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+        .returning(_HEAD_TABLE.c.seq)
         .cte("moved")
     )
-    values = [moved.c.seq if column.key == "seq" else literal(getattr(event, column.key), column.type)
+    values = [moved.c.seq if column.key == "seq" else bindparam(f"event_{column.key}", type_=column.type)
               for column in _EVENT_TABLE.columns]
-    appended = session.execute(
-        insert(_EVENT_TABLE).from_select([column.key for column in _EVENT_TABLE.columns], select(*values))
-        .returning(_EVENT_TABLE.c.seq)
-    ).first()
-    return appended is not None
+    return (insert(_EVENT_TABLE).from_select([column.key for column in _EVENT_TABLE.columns], select(*values))
+            .returning(_EVENT_TABLE.c.seq))
 
 
-def _append_after_locking_head(session: Session, event: AuditEvent) -> None:
+_APPEND_AFTER_A_KNOWN_END = _statement_appending_after_a_known_end()
+
+
+def _append_after(connection: Connection, event: AuditEvent, seq: int, hash_: str) -> bool:
+    _chain_onto(event, seq + 1, hash_)
+    params = {f"event_{column.key}": getattr(event, column.key) for column in _EVENT_TABLE.columns}
+    params.update(last_seq=seq, last_hash=hash_, new_seq=event.seq, new_hash=event.hash)
+    return connection.execute(_APPEND_AFTER_A_KNOWN_END, params).first() is not None
+
+
+def _append_after_locking_head(connection: Connection, event: AuditEvent) -> None:
     # Two round trips: taking the head's lock also moves it on and returns the hash to chain from;
     # the event row and the head's new hash are then written by one statement.
-    head = session.execute(
+    head = connection.execute(
         update(_HEAD_TABLE).where(AuditHead.id == HEAD_ID)
         .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
     ).one()
@@ -127,7 +140,7 @@ def _append_after_locking_head(session: Session, event: AuditEvent) -> None:
     appended = insert(_EVENT_TABLE).values(
         {column.key: getattr(event, column.key) for column in _EVENT_TABLE.columns}
     ).cte("appended")
-    session.execute(
+    connection.execute(
         update(_HEAD_TABLE).where(AuditHead.id == HEAD_ID).values(hash=event.hash).add_cte(appended)
     )
 
