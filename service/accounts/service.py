@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
@@ -94,9 +94,13 @@ def issue_token(*, session: Session, user: User, now: datetime) -> tuple[str, da
     return token, expires
 
 
+# Built once: every API request runs it.
+_TOKEN_BY_HASH = (select(ApiToken).options(joinedload(ApiToken.user))
+                  .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(*, session: Session, token: str, now: datetime) -> User:
-    found = session.scalars(select(ApiToken).options(joinedload(ApiToken.user))
-                            .where(ApiToken.token_hash == _digest(token))).one_or_none()
+    found = session.scalars(_TOKEN_BY_HASH, {"token_hash": _digest(token)}).one_or_none()
     if found is None or found.expires_at <= now or not found.user.active:
         raise Unauthenticated("the token is missing, unknown or expired: get a new one from POST /api/tokens")
     return found.user

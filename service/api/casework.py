@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from service.access import (
@@ -161,8 +161,11 @@ def _require_case_data_role(actor: Actor) -> None:
         raise Forbidden("your role has no access to case data")
 
 
+_TASKS_OF_CASE = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"))
+
+
 def case_detail(case: Case, session: Session) -> dict[str, Any]:
-    all_tasks = list(session.scalars(select(HumanTask).where(HumanTask.case_id == case.id)))
+    all_tasks = list(session.scalars(_TASKS_OF_CASE, {"case_id": case.id}))
     open_tasks = [t for t in all_tasks if t.state == TaskStatus.OPEN]
     names = {t.id: t.name for t in all_tasks}
     return {

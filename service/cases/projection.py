@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from service.actors import role_for_lane
@@ -44,6 +44,10 @@ def mark_incident(*, case: Case, incident: Incident, now: datetime) -> None:
     case.updated_at = now
 
 
+_OPEN_TASKS_OF_CASE = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"),
+                                              HumanTask.state == TaskStatus.OPEN)
+
+
 def _sync_open_tasks(
     *, session: Session, case: Case, instance: Instance, now: datetime, open_rows: list[HumanTask] | None
 ) -> list[HumanTask]:
@@ -51,8 +55,7 @@ def _sync_open_tasks(
     if open_rows is None:
         # A case not yet written has no tasks to look up.
         is_new = inspect(case).transient or inspect(case).pending
-        open_rows = [] if is_new else list(session.scalars(
-            select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.state == TaskStatus.OPEN)))
+        open_rows = [] if is_new else list(session.scalars(_OPEN_TASKS_OF_CASE, {"case_id": case.id}))
     for row in open_rows:
         if row.id in ready:
             row.due_at = ready.pop(row.id).due_at

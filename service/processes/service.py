@@ -10,7 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from service.engine import SPEC_CACHE, CompiledProcess, DiagramRejected, Problem, compile_process, content_hash
@@ -119,15 +119,15 @@ def register_version(
     return version
 
 
+# Built once: every new case runs it.
+_LATEST_VERSION = (select(ProcessVersion).join(ProcessDefinition)
+                   .where(ProcessDefinition.key == bindparam("key"))
+                   .order_by(ProcessVersion.number.desc()).limit(1))
+
+
 def latest_version(*, session: Session, key: str) -> ProcessVersion:
     """The newest version of a process, which new cases start on."""
-    version = session.scalars(
-        select(ProcessVersion)
-        .join(ProcessDefinition)
-        .where(ProcessDefinition.key == key)
-        .order_by(ProcessVersion.number.desc())
-        .limit(1)
-    ).one_or_none()
+    version = session.scalars(_LATEST_VERSION, {"key": key}).one_or_none()
     if version is None:
         raise NotFound(f"no process '{key}' has been published")
     return version

@@ -189,8 +189,9 @@ def verify_chain(*, session: Session, batch: int = 1000) -> ChainReport:
     return report
 
 
+_EVENTS_OF_CASE = select(AuditEvent).where(AuditEvent.case_id == bindparam("case_id")).order_by(AuditEvent.seq)
+
+
 def case_events(*, session: Session, case_id: str) -> list[AuditEvent]:
     """A case's events in order (its timeline)."""
-    return list(
-        session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))
-    )
+    return list(session.scalars(_EVENTS_OF_CASE, {"case_id": case_id}))

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -210,22 +210,28 @@ def _policy_step(case: Case, task: HumanTask) -> str | None:
     return info.policy_step if info else None
 
 
+# Built once: completing a task runs these every time, and a statement built anew costs as much
+# again as running it.
+_CASE_OF_TASK = (select(Case).join(HumanTask, HumanTask.case_id == Case.id)
+                 .where(HumanTask.id == bindparam("task_id")).execution_options(populate_existing=True))
+_LOCK_CASE_OF_TASK = _CASE_OF_TASK.with_for_update(of=Case)
+_TASK_AND_OPEN_TASKS_OF_CASE = (
+    select(HumanTask)
+    .where(HumanTask.case_id == bindparam("case_id"),
+           or_(HumanTask.state == TaskStatus.OPEN, HumanTask.id == bindparam("task_id")))
+    .execution_options(populate_existing=True)
+)
+
+
 def _lock_task(*, session: Session, task_id: str) -> tuple[Case, HumanTask, list[HumanTask]]:
     """Lock the task's case, then read the task and the case's open tasks in one go.
 
     Read after the lock: whoever held it before us may have completed the task."""
-    query = (select(Case).join(HumanTask, HumanTask.case_id == Case.id).where(HumanTask.id == task_id)
-             .execution_options(populate_existing=True))
-    if is_postgres(session):
-        query = query.with_for_update(of=Case)
-    case = session.scalars(query).one_or_none()
+    query = _LOCK_CASE_OF_TASK if is_postgres(session) else _CASE_OF_TASK
+    case = session.scalars(query, {"task_id": task_id}).one_or_none()
     if case is None:
         raise NotFound(f"no task {task_id}")
-    rows = session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id,
-                                or_(HumanTask.state == TaskStatus.OPEN, HumanTask.id == task_id))
-        .execution_options(populate_existing=True)
-    ).all()
+    rows = session.scalars(_TASK_AND_OPEN_TASKS_OF_CASE, {"case_id": case.id, "task_id": task_id}).all()
     task = next(row for row in rows if row.id == task_id)
     return case, task, [row for row in rows if row.state == TaskStatus.OPEN]
 
