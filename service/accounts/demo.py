@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from .service import create_user, user_by_name
+from .teams import ensure_teams
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - a published demo password, local use only
 DEMO_ACCOUNTS = [
@@ -25,6 +26,7 @@ DEMO_ACCOUNTS = [
 
 def seed_demo_accounts(*, session: Session, now: datetime) -> list[str]:
     """Create the demo accounts that do not exist yet; returns the usernames created."""
+    ensure_teams(session=session, names={team for *_, team in DEMO_ACCOUNTS if team}, created_by="demo", now=now)
     created = []
     for username, name, roles, team in DEMO_ACCOUNTS:
         if user_by_name(session=session, username=username) is None:

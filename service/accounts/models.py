@@ -1,4 +1,5 @@
-"""People who use the service: local accounts with roles and a team, and their API tokens."""
+"""People who use the service: the organisation's teams, local accounts with roles and a team, and
+their API tokens. One deployment serves one organisation (named by ORGANISATION_NAME)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from service.db import Base, UTCDateTime
 
 
+class Team(Base):
+    """A team of the organisation: practitioners and their manager; a manager sees their team's cases."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class User(Base):
     __tablename__ = "user_account"
 
@@ -19,7 +31,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(300))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
     roles: Mapped[str] = mapped_column(String(200))  # space-separated role names
-    team: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # Only a team the organisation has: a misspelt team would hide cases from their manager.
+    team: Mapped[str | None] = mapped_column(ForeignKey("team.name"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

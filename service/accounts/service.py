@@ -16,6 +16,7 @@ from service.actors import ROLES, Actor
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 
 from .models import ApiToken, LoginAttempt, User
+from .teams import check_team_for
 
 TOKEN_LIFETIME = timedelta(hours=12)
 MAX_FAILURES = 5
@@ -46,6 +47,7 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
         raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", field="roles")
     if len(password) < 12:
         raise InvalidInput("a password needs at least 12 characters", field="password")
+    check_team_for(session=session, team=team, roles=wanted)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"there is already an account called {username}")
     user = User(username=username, display_name=display_name, email=email, password_hash=_HASHER.hash(password),

@@ -282,8 +282,18 @@ def document() -> dict[str, Any]:
                                                               "roles": {"type": "array", "items": {"type": "string"}},
                                                               "display_name": {"type": "string"},
                                                               "email": {"type": "string"},
-                                                              "team": {"type": "string", "nullable": True}}}),
+                                                              "team": {"type": "string", "nullable": True,
+                                                                       "description": "one of GET /api/teams; "
+                                                                       "required for practitioners and managers"}}}),
                          "responses": _responses(_ok("The account", OBJECT, "201"), "400", "403", "409", "422")}},
+            "/api/teams": {
+                "get": {"summary": "The organisation's teams, with their active members (admins)",
+                        "security": [{"bearer": []}], "responses": _responses(_ok("Teams", OBJECT), "403")},
+                "post": {"summary": "Add a team (admins); names differ from every other team's, whatever the case",
+                         "security": [{"bearer": []}],
+                         "requestBody": _body({"type": "object", "required": ["name"],
+                                               "properties": {"name": {"type": "string", "maxLength": 100}}}),
+                         "responses": _responses(_ok("The team", OBJECT, "201"), "400", "403", "409", "422")}},
             "/api/users/{username}/deactivate": {"post": {
                 "summary": "Switch an account off (admins)", "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],

@@ -20,6 +20,8 @@ from service.accounts.service import (
     record_failed_login,
     user_for_token,
 )
+from service.accounts.teams import TeamSummary, list_teams
+from service.accounts.teams import create_team as add_team
 from service.actors import Actor
 from service.cases import service as cases
 from service.config import Config
@@ -290,6 +292,29 @@ def create_user() -> Any:
                                     display_name=text_field(data, "display_name"), email=text_field(data, "email"),
                                     team=team if isinstance(team, str) and team else None, now=now())
         return jsonify(_user(user)), 201
+
+
+@api.get("/teams")
+def teams() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(organisation=current_app.extensions["service_config"].organisation_name,
+                       teams=[_team(t) for t in list_teams(session=session, actor=actor)])
+
+
+@api.post("/teams")
+def create_team() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        team = add_team(session=session, actor=actor, name=text_field(data, "name"), now=now())
+        return jsonify(name=team.name, members=0, created_by=team.created_by,
+                       created_at=team.created_at.isoformat()), 201
+
+
+def _team(team: TeamSummary) -> dict[str, Any]:
+    return {"name": team.name, "members": team.members, "created_by": team.created_by,
+            "created_at": team.created_at.isoformat()}
 
 
 @api.post("/users/<username>/deactivate")

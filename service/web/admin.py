@@ -1,12 +1,13 @@
-"""The admin's page: the accounts, with their roles and teams; create one, switch one off."""
+"""The admin's page: the organisation's teams and accounts; add a team, create an account, switch one off."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from service.accounts import service as accounts
+from service.accounts.teams import create_team, list_teams
 from service.actors import ROLES
 from service.errors import DomainError, InvalidInput
 
@@ -15,11 +16,14 @@ from .views import actor, now, transaction
 web_admin = Blueprint("web_admin", __name__, template_folder="templates")
 
 
-def _page(error: str | None = None, status: int = 200, form: dict[str, Any] | None = None) -> Any:
+def _page(error: str | None = None, status: int = 200, form: dict[str, Any] | None = None,
+          team_error: str | None = None, team_form: str = "") -> Any:
     with transaction() as db:
         users = accounts.list_users(session=db, actor=actor())
-        teams = sorted({u.team for u in users if u.team})
-        page = render_template("accounts.html", users=users, roles=ROLES, teams=teams, error=error, form=form or {})
+        teams = list_teams(session=db, actor=actor())
+        page = render_template("accounts.html", users=users, roles=ROLES, teams=teams, error=error, form=form or {},
+                               team_error=team_error, team_form=team_form,
+                               organisation=current_app.extensions["service_config"].organisation_name)
     return page, status
 
 
@@ -42,6 +46,18 @@ def create() -> Any:
     except DomainError as exc:
         return _page(exc.message, exc.status, form)
     flash(f"Account {form['username']} created.")
+    return redirect(url_for("web_admin.accounts_page"))
+
+
+@web_admin.post("/admin/teams")
+def add_team() -> Any:
+    name = request.form.get("name", "")
+    try:
+        with transaction() as db:
+            team = create_team(session=db, actor=actor(), name=name, now=now())
+    except DomainError as exc:
+        return _page(team_error=exc.message, status=exc.status, team_form=name)
+    flash(f"Team {team.name} added: its practitioners and manager can now be given accounts.")
     return redirect(url_for("web_admin.accounts_page"))
 
 

@@ -1,0 +1,86 @@
+"""The organisation's teams: an admin adds them; every practitioner and manager belongs to one.
+
+A manager sees their own team's cases, so a team named by hand ("North" for "north") would hide
+cases from the person who should see them. Accounts therefore name only teams that exist here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.actors import Actor
+from service.errors import Conflict, Forbidden, InvalidInput
+
+from .models import Team, User
+
+# The roles whose work is scoped by team.
+TEAM_ROLES = frozenset({"practitioner", "manager"})
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class TeamSummary:
+    name: str
+    members: int
+    created_by: str
+    created_at: datetime
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.has_role("admin"):
+        raise Forbidden("managing teams is for admins")
+
+
+def create_team(*, session: Session, actor: Actor, name: str, now: datetime) -> Team:
+    """Add a team to the organisation; its name must differ from every other team's, whatever the case."""
+    _require_admin(actor)
+    name = " ".join(name.split())
+    if not name:
+        raise InvalidInput("give the team a name", field="name")
+    if len(name) > MAX_NAME or "\x00" in name:
+        raise InvalidInput(f"a team name is at most {MAX_NAME} characters of text", field="name")
+    clash = session.scalar(select(Team.name).where(func.lower(Team.name) == name.lower()))
+    if clash is not None:
+        raise Conflict(f"there is already a team called {clash}")
+    team = Team(name=name, created_by=actor.username, created_at=now)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def list_teams(*, session: Session, actor: Actor) -> list[TeamSummary]:
+    """Every team with how many active accounts belong to it."""
+    _require_admin(actor)
+    members = (select(User.team, func.count().label("members")).where(User.active.is_(True))
+               .group_by(User.team).subquery())
+    rows = session.execute(
+        select(Team, func.coalesce(members.c.members, 0))
+        .outerjoin(members, members.c.team == Team.name).order_by(Team.name)
+    ).all()
+    return [TeamSummary(team.name, int(count), team.created_by, team.created_at) for team, count in rows]
+
+
+def team_names(*, session: Session) -> list[str]:
+    return list(session.scalars(select(Team.name).order_by(Team.name)))
+
+
+def check_team_for(*, session: Session, team: str | None, roles: Iterable[str]) -> None:
+    """A practitioner or manager needs a team, and any team named must be one of the organisation's."""
+    if team is None:
+        if TEAM_ROLES & set(roles):
+            raise InvalidInput("practitioners and managers belong to a team: choose one", field="team")
+        return
+    if session.scalar(select(Team.id).where(Team.name == team)) is None:
+        raise InvalidInput(f"there is no team called {team}; an admin adds teams on the accounts page",
+                           field="team")
+
+
+def ensure_teams(*, session: Session, names: Iterable[str], created_by: str, now: datetime) -> None:
+    """Set-up and demo data: add whichever of these teams the organisation does not have yet."""
+    have = set(team_names(session=session))
+    session.add_all(Team(name=name, created_by=created_by, created_at=now) for name in sorted(set(names) - have))
+    session.flush()
