@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -158,15 +158,23 @@ class ChainReport:
 
 
 def verify_chain(*, session: Session, batch: int = 1000) -> ChainReport:
-    """Walk every audit event in order, recomputing hashes; report each break found."""
+    """Walk every audit event in order, recomputing hashes; report each break found.
+
+    Safe while people work: the chain's end is read first and the walk stops there, so events
+    appended meanwhile are neither missed breaks nor false alarms (an event and the head that
+    covers it are committed together)."""
     report = ChainReport()
+    head = _head(session)
+    if head is None:
+        report.problems.append("the chain's head record is missing")
+        return report
     expected_prev, expected_seq = GENESIS_HASH, 1
     last_seq = 0
     while True:
         # Plain rows, not ORM objects: a long chain must not fill the session's identity map.
         rows = session.execute(
             select(*AuditEvent.__table__.columns)
-            .where(AuditEvent.seq > last_seq)
+            .where(AuditEvent.seq > last_seq, AuditEvent.seq <= head.seq)
             .order_by(AuditEvent.seq)
             .limit(batch)
         ).all()
@@ -181,12 +189,19 @@ def verify_chain(*, session: Session, batch: int = 1000) -> ChainReport:
             if _event_hash(event.prev_hash, event) != event.hash:
                 report.problems.append(f"event {event.seq} was altered after it was written")
             expected_prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
-    head = session.get(AuditHead, HEAD_ID)
-    if head is None:
-        report.problems.append("the chain's head record is missing")
-    elif head.seq != last_seq or head.hash != expected_prev:
+    if head.seq != last_seq or head.hash != expected_prev:
         report.problems.append(f"the chain should end at event {head.seq}, but ends at event {last_seq}")
+    # Rows beyond the end no append wrote: the newest event is read before the end is read again,
+    # and an honest append moves the end with its event, so only a forged row can lie beyond it.
+    newest = session.scalar(select(func.max(AuditEvent.seq)))
+    end_now = _head(session)
+    if newest is not None and end_now is not None and newest > end_now.seq:
+        report.problems.append(f"events {end_now.seq + 1}..{newest} lie beyond the chain's end")
     return report
+
+
+def _head(session: Session) -> AuditHead | None:
+    return session.get(AuditHead, HEAD_ID, populate_existing=True)
 
 
 _EVENTS_OF_CASE = select(AuditEvent).where(AuditEvent.case_id == bindparam("case_id")).order_by(AuditEvent.seq)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
+from service.db import make_session_factory
 from service.records import audit
 from service.records.audit import record_event, verify_chain
 from service.records.models import AuditEvent
@@ -102,3 +105,43 @@ def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_in_the_chain(sess
     with session_factory() as s:
         assert verify_chain(session=s).ok
         assert s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)).all() == ["kept", "kept too"]
+
+
+def test_a_forged_row_beyond_the_chains_end_is_detected(session_factory, five_events, now):
+    with session_factory() as s:
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+        forged = {"seq": 6, "at": now, "actor": "someone.else", "role": "admin", "action": "nothing_happened",
+                  "case_id": "c-1", "task_id": None, "summary": "{}", "prev_hash": last.hash}
+    with session_factory.begin() as s:
+        s.execute(insert(AuditEvent).values(**forged, hash="a" * 64))
+    with session_factory() as s:
+        report = verify_chain(session=s)
+        assert "events 6..6 lie beyond the chain's end" in report.problems
+
+
+@pytest.mark.postgres
+def test_verifying_while_people_work_raises_no_false_alarm(pg_engine, now):
+    # Auditors verify during the working day: events appended while the walk runs are not breaks.
+    factory = make_session_factory(pg_engine)
+    stop = threading.Event()
+    appended: list[int] = []
+
+    def keep_appending() -> None:
+        while not stop.is_set():
+            with factory.begin() as s:
+                record_event(session=s, actor=PRACTITIONER, action="working", at=now, case_id="c-busy")
+            appended.append(1)
+
+    writer = threading.Thread(target=keep_appending)
+    writer.start()
+    reports = []
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            with factory() as s:
+                reports.append(verify_chain(session=s))
+    finally:
+        stop.set()
+        writer.join(timeout=10)
+    assert len(appended) > 50 and len(reports) > 20
+    assert [r.problems for r in reports if not r.ok] == []

@@ -24,6 +24,7 @@ from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
 from service.notifications.models import OutboxMessage
 from service.processes.service import register_version
+from service.records.audit import verify_chain
 from service.records.models import AuditEvent
 from service.scratch_db import ServerUnavailable, scratch_database
 from service.tasks.models import HumanTask
@@ -98,6 +99,11 @@ class WorkerDatabase:
             return int(s.scalar(select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.case_id.in_(case_ids), AuditEvent.action == "timer_fired",
                 AuditEvent.summary.contains(f'"{element}"'))) or 0)
+
+    def audit_chain_problems(self) -> list[str]:
+        """What verifying the whole audit chain finds (nothing, when every writer chained onto the real end)."""
+        with self.sessions() as s:
+            return verify_chain(session=s).problems
 
     def dsl_messages(self, case_ids: list[str]) -> int:
         with self.sessions() as s:

@@ -54,6 +54,7 @@ def test_killing_the_worker_while_it_holds_an_escalation_loses_and_doubles_nothi
     assert 0 < fired_before_the_kill < 100, "the kill landed mid-sweep"
     assert set(worker_db.escalations(case_ids).values()) == {1}
     assert worker_db.timer_events(case_ids) == 100 and worker_db.dsl_messages(case_ids) == 100
+    assert worker_db.audit_chain_problems() == []
 
 
 def test_flushing_redis_with_100_timers_pending_loses_none(
@@ -85,3 +86,5 @@ def test_two_workers_and_two_beats_never_fire_an_escalation_twice(
     time.sleep(2.0)
     assert set(worker_db.escalations(case_ids).values()) == {1}
     assert worker_db.timer_events(case_ids) == 50 and worker_db.dsl_messages(case_ids) == 50
+    # Two processes appended to the audit chain at once, each remembering where it last left it.
+    assert worker_db.audit_chain_problems() == []
