@@ -75,8 +75,9 @@ def check_team_for(*, session: Session, team: str | None, roles: Iterable[str]) 
             raise InvalidInput("practitioners and managers belong to a team: choose one", field="team")
         return
     if session.scalar(select(Team.id).where(Team.name == team)) is None:
-        raise InvalidInput(f"there is no team called {team}; an admin adds teams on the accounts page",
-                           field="team")
+        near = session.scalar(select(Team.name).where(func.lower(Team.name) == " ".join(team.split()).lower()))
+        hint = f"did you mean {near}?" if near else "an admin adds teams on the accounts page"
+        raise InvalidInput(f"there is no team called {team}; {hint}", field="team")
 
 
 def ensure_teams(*, session: Session, names: Iterable[str], created_by: str, now: datetime) -> None:

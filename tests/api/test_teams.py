@@ -56,6 +56,8 @@ def test_only_an_admin_manages_teams(api: Api) -> None:
 def test_an_account_in_a_team_the_organisation_lacks_is_refused(api: Api) -> None:
     refused = api.post("/api/users", "sam.admin", NURSE | {"team": "Nort"}, expect=422)
     assert refused["field"] == "team" and "no team called Nort" in refused["error"]
+    near = api.post("/api/users", "sam.admin", NURSE | {"team": "North "}, expect=422)
+    assert near["field"] == "team" and "did you mean north?" in near["error"]
     without = api.post("/api/users", "sam.admin", NURSE, expect=422)
     assert without["field"] == "team" and "belong to a team" in without["error"]
     manager = api.post("/api/users", "sam.admin", NURSE | {"roles": ["manager"]}, expect=422)
