@@ -308,8 +308,7 @@ def create_team() -> Any:
         actor = current_actor(session)
         data = body()
         team = add_team(session=session, actor=actor, name=text_field(data, "name"), now=now())
-        return jsonify(name=team.name, members=0, created_by=team.created_by,
-                       created_at=team.created_at.isoformat()), 201
+        return jsonify(_team(TeamSummary(team.name, 0, team.created_by, team.created_at))), 201
 
 
 def _team(team: TeamSummary) -> dict[str, Any]:
