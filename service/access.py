@@ -29,10 +29,15 @@ def require_case_worker(actor: Actor) -> None:
         raise Forbidden("your role does not work on cases")
 
 
-def require_readable(actor: Actor, case: Case) -> None:
-    """A case the actor may not see is reported as not found: its existence is not leaked."""
+def require_case_data_role(actor: Actor) -> None:
+    """Process owners and admins see no case data at all."""
     if not (may_work_cases(actor) or actor.has_role("auditor")):
         raise Forbidden("your role has no access to case data")
+
+
+def require_readable(actor: Actor, case: Case) -> None:
+    """A case the actor may not see is reported as not found: its existence is not leaked."""
+    require_case_data_role(actor)
     if not can_read_case(actor, case):
         raise NotFound(f"no case {case.id}")
 
@@ -57,10 +62,8 @@ def may_assign(actor: Actor, case: Case) -> bool:
 
 def authorise_task_work(actor: Actor, task: HumanTask, case: Case) -> None:
     """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
-    if not (may_work_cases(actor) or actor.has_role("auditor")):
-        raise Forbidden("your role has no access to case data")
-    if not may_work_cases(actor):
-        raise Forbidden("your role does not work on cases")
+    require_case_data_role(actor)
+    require_case_worker(actor)
     if task.assignee == actor.username or task.claimed_by == actor.username:
         return
     if not can_read_case(actor, case):

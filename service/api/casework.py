@@ -13,7 +13,7 @@ from service.access import (
     authorise_task_work,
     can_read_case,
     can_work_task,
-    may_work_cases,
+    require_case_data_role,
     require_case_worker,
     require_readable,
 )
@@ -98,8 +98,7 @@ def receipt_payload(data: dict[str, Any], now: datetime) -> dict[str, str]:
 
 
 def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case]:
-    if not (actor.roles & {"practitioner", "manager", "dsl", "auditor"}):
-        raise Forbidden("your role has no access to case data")
+    require_case_data_role(actor)
     query = select(Case).order_by(Case.created_at.desc()).limit(limit)
     if not (actor.has_role("dsl") or actor.has_role("auditor")):
         held = select(HumanTask.case_id).where(
@@ -139,7 +138,7 @@ def next_tasks(*, session: Session, case: Case, actor: Actor) -> list[HumanTask]
 def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) -> dict[str, Any]:
     task = get_task(session=session, task_id=task_id)
     case = get_case(session=session, case_id=task.case_id)
-    _require_case_data_role(actor)
+    require_case_data_role(actor)
     if not can_see(session, actor, case):
         raise NotFound(f"no task {task_id}")
     record_event(session=session, actor=actor, action="task_read", at=now, case_id=case.id, task_id=task.id)
@@ -154,11 +153,6 @@ def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
     """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
     task = get_task(session=session, task_id=task_id)
     authorise_task_work(actor, task, get_case(session=session, case_id=task.case_id))
-
-
-def _require_case_data_role(actor: Actor) -> None:
-    if not (may_work_cases(actor) or actor.has_role("auditor")):
-        raise Forbidden("your role has no access to case data")
 
 
 _TASKS_OF_CASE = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"))

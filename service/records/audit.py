@@ -124,25 +124,30 @@ _APPEND_AFTER_A_KNOWN_END = _statement_appending_after_a_known_end()
 
 def _append_after(connection: Connection, event: AuditEvent, seq: int, hash_: str) -> bool:
     _chain_onto(event, seq + 1, hash_)
-    params = {f"event_{column.key}": getattr(event, column.key) for column in _EVENT_TABLE.columns}
-    params.update(last_seq=seq, last_hash=hash_, new_seq=event.seq, new_hash=event.hash)
+    params = {**_event_params(event), "last_seq": seq, "last_hash": hash_, "new_seq": event.seq,
+              "new_hash": event.hash}
     return connection.execute(_APPEND_AFTER_A_KNOWN_END, params).first() is not None
+
+
+_MOVE_HEAD_ON = (update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID)
+                 .values(seq=_HEAD_TABLE.c.seq + 1).returning(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash))
+_WRITE_EVENT_AND_HEAD_HASH = (
+    update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
+    .add_cte(insert(_EVENT_TABLE).values({column.key: bindparam(f"event_{column.key}", type_=column.type)
+                                          for column in _EVENT_TABLE.columns}).cte("appended"))
+)
 
 
 def _append_after_locking_head(connection: Connection, event: AuditEvent) -> None:
     # Two round trips: taking the head's lock also moves it on and returns the hash to chain from;
     # the event row and the head's new hash are then written by one statement.
-    head = connection.execute(
-        update(_HEAD_TABLE).where(AuditHead.id == HEAD_ID)
-        .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
-    ).one()
+    head = connection.execute(_MOVE_HEAD_ON).one()
     _chain_onto(event, head.seq, head.hash)
-    appended = insert(_EVENT_TABLE).values(
-        {column.key: getattr(event, column.key) for column in _EVENT_TABLE.columns}
-    ).cte("appended")
-    connection.execute(
-        update(_HEAD_TABLE).where(AuditHead.id == HEAD_ID).values(hash=event.hash).add_cte(appended)
-    )
+    connection.execute(_WRITE_EVENT_AND_HEAD_HASH, {**_event_params(event), "new_hash": event.hash})
+
+
+def _event_params(event: AuditEvent) -> dict[str, Any]:
+    return {f"event_{column.key}": getattr(event, column.key) for column in _EVENT_TABLE.columns}
 
 
 @dataclass
