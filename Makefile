@@ -41,7 +41,7 @@ test: install browser
 
 lint: install
 	$(BIN)/ruff check service workers bench tests
-	$(BIN)/mypy service workers
+	$(BIN)/mypy service workers bench
 
 bench: install
 	$(BIN)/python -m bench.engine

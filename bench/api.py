@@ -138,8 +138,8 @@ def seed_cases(engine: Engine, sessions: sessionmaker[Session], target: int) -> 
                           "state": "open", "due_at": base_time + timedelta(minutes=index % 10_000),
                           "created_at": base_time})
         with engine.begin() as conn:
-            conn.execute(insert(Case.__table__), cases)
-            conn.execute(insert(HumanTask.__table__), tasks)
+            conn.execute(insert(Case), cases)
+            conn.execute(insert(HumanTask), tasks)
         log(f"seeded {min(first + SEED_BATCH, target)}/{target} cases")
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
@@ -204,9 +204,9 @@ def race(base: str, bearer: str, sessions: sessionmaker[Session], clients: int) 
     with ThreadPoolExecutor(clients) as pool:
         codes = [code for result in pool.map(client, range(clients)) for code in result]
     with sessions() as s:
-        completions = dict(s.execute(select(AuditEvent.task_id, func.count()).where(
+        completions: dict[str | None, int] = dict(s.execute(select(AuditEvent.task_id, func.count()).where(
             AuditEvent.task_id.in_(task_ids), AuditEvent.action == "task_completed")
-            .group_by(AuditEvent.task_id)).all())
+            .group_by(AuditEvent.task_id)).tuples().all())
         completed_rows = s.scalar(select(func.count()).select_from(HumanTask).where(
             HumanTask.id.in_(task_ids), HumanTask.state == "completed")) or 0
     lost = sum(1 for t in task_ids if completions.get(t, 0) != 1) + (len(task_ids) - completed_rows)

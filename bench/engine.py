@@ -2,6 +2,9 @@
 
     python -m bench.engine [--quick]
 
+On PostgreSQL it also runs the same path with only the SQL a step cannot do without
+(``bench.sql_floor``): the most any service on this stack could reach on this machine.
+
 Prints progress to stderr and one JSON object as the last line of stdout.
 """
 
@@ -37,11 +40,13 @@ from service.scratch_db import ServerUnavailable, scratch_database
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import complete_task
 
+from .sql_floor import FloorPath, floor_runner
+
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ACTOR = Actor("bench.practitioner", frozenset({"practitioner"}), team="bench")
 # The benchmarked path: raise a concern, not unsure, record the decision (two user tasks).
-PATH_ANSWERS = [{"concern": "Seen at the school gate", "unsure": False},
+PATH_ANSWERS: list[dict[str, object]] = [{"concern": "Seen at the school gate", "unsure": False},
                 {"outcome": "share_in_part", "reasons": "Minimum needed for early help"}]
 POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -122,7 +127,7 @@ def service_runner(factory: sessionmaker[Session]) -> Callable[[int], float]:
     def run(cases: int) -> float:
         started = time.perf_counter()
         for _ in range(cases):
-            _, task_id = _start(factory, "review")
+            task_id: str | None = _start(factory, "review")[1]
             for answers in PATH_ANSWERS:
                 assert task_id is not None
                 task_id = _complete(factory, task_id, answers)
@@ -150,7 +155,7 @@ def step_cost_ratio(factory: sessionmaker[Session], cases: int, steps: int) -> t
     _register(factory, "loop", "loop_case")
     second, last = [], []
     for _ in range(cases):
-        _, next_task = _start(factory, "loop")
+        next_task: str | None = _start(factory, "loop")[1]
         for step in range(1, steps + 1):
             assert next_task is not None
             task_id = next_task
@@ -183,6 +188,14 @@ def _postgres(stack: ExitStack) -> sessionmaker[Session] | None:
     return make_session_factory(engine)
 
 
+def sql_floor_runner(stack: ExitStack) -> Callable[[int], float]:
+    """The path with the least SQL, in a database of its own (its audit chain is its own too)."""
+    factory = _postgres(stack)
+    assert factory is not None
+    _register(factory, "review", "review_case")
+    return floor_runner(FloorPath(factory, process_key="review", actor=ACTOR, now=NOW), PATH_ANSWERS)
+
+
 def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer cases; finishes in well under 30 s")
@@ -197,6 +210,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         pg = _postgres(stack)
         if pg is not None:
             runners["postgres"] = service_runner(pg)
+            runners["floor"] = sql_floor_runner(stack)
         try:
             log(f"{rounds} rounds of {cases} cases each: raw SpiffWorkflow, services on SQLite / PostgreSQL")
             rates = interleaved_rates(runners, cases, rounds)
@@ -208,7 +222,9 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                 result.update(step_cost_backend="sqlite")
             else:
                 result.update(service_postgres_cases_per_s=round(rates["postgres"], 1),
-                              ratio_postgres_vs_raw=round(rates["postgres"] / rates["raw"], 3))
+                              ratio_postgres_vs_raw=round(rates["postgres"] / rates["raw"], 3),
+                              sql_floor_postgres_cases_per_s=round(rates["floor"], 1),
+                              ratio_sql_floor_vs_raw=round(rates["floor"] / rates["raw"], 3))
                 log(f"looping case on PostgreSQL: {loop_cases} cases x {loop_steps} steps")
                 ratio, s2, sn = step_cost_ratio(pg, loop_cases, loop_steps)
                 result.update(step_cost_backend="postgresql")

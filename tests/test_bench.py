@@ -1,0 +1,51 @@
+"""The engine benchmark measures what it says: its floor does a whole durable step's work, and a run
+prints every figure the README explains."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench import engine as engine_bench
+from bench.sql_floor import FloorPath, floor_runner
+from service.cases.models import Case, CaseStatus
+from service.cases.service import load_instance
+from service.records.audit import verify_chain
+from service.tasks.models import HumanTask, TaskStatus
+
+
+def test_the_floor_stores_every_step_it_times(
+    session_factory: sessionmaker[Session], review_process: str, now: datetime
+) -> None:
+    run = floor_runner(FloorPath(session_factory, process_key=review_process, actor=engine_bench.ACTOR, now=now),
+                       engine_bench.PATH_ANSWERS)
+    assert run(2) > 0
+    with session_factory() as session:
+        cases = session.scalars(select(Case)).all()
+        assert [(case.status, case.version) for case in cases] == [(CaseStatus.COMPLETED, 3)] * 2
+        assert all(load_instance(case).completed for case in cases)
+        tasks = session.scalars(select(HumanTask).order_by(HumanTask.created_at)).all()
+        assert len(tasks) == 4
+        assert all(task.state == TaskStatus.COMPLETED and task.answers for task in tasks)
+        report = verify_chain(session=session)
+        assert report.ok, report.problems
+        assert report.checked == 6  # each case: started, then two tasks completed
+
+
+@pytest.mark.postgres
+def test_a_quick_run_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    figures = engine_bench.main(["--quick"])
+    rates = ("raw_cases_per_s", "service_sqlite_cases_per_s", "service_postgres_cases_per_s",
+             "sql_floor_postgres_cases_per_s")
+    assert all(isinstance(figures[key], float) and figures[key] > 0 for key in rates)
+    raw = figures["raw_cases_per_s"]
+    assert figures["ratio_postgres_vs_raw"] == pytest.approx(
+        figures["service_postgres_cases_per_s"] / raw, abs=0.01)
+    assert figures["ratio_sql_floor_vs_raw"] == pytest.approx(
+        figures["sql_floor_postgres_cases_per_s"] / raw, abs=0.01)
+    assert figures["step_cost_backend"] == "postgresql"
+    assert figures["step_cost_ratio_200_vs_2"] > 0
+    assert "round 3/3" in capsys.readouterr().err
