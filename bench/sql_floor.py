@@ -2,10 +2,11 @@
 cannot do without, in SQLAlchemy Core, and none of the service's own work around it.
 
 Each step still runs SpiffWorkflow, stores the instance, keeps the open tasks, appends to the audit
-chain and commits, one transaction per step. Left out is what the service adds on purpose: who may
-see a case and work a task, form validation, notifications, decision records, timers, and the ORM's
-bookkeeping. No service written on this stack can go faster than this, so the figure says how far
-the service's own could go on the machine that measured it.
+chain and commits, one transaction per step, through the service's own engine settings, sessions and
+audit append. Left out is what the service adds on purpose: who may see a case and work a task, form
+validation, notifications, decision records, timers, and the ORM's bookkeeping. The service's figure
+cannot rise above this one without leaving those shared parts behind too, so it says how far the
+service's own figure could go on the machine that measured it.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Diagrams (.bpmn, .dmn) are compared element by element: every element with an ``id``, outside the
 diagram-layout namespaces (BPMN DI, DMN DI, DC, DI), is compared by its tag, its attributes, its
 text, the element it sits in, and the parts of it that have no id of their own (a flow's condition,
-a task's properties, a timer's expression). Children with their own id are compared on their own. An
+a task's properties, a timer's expression); an attribute holding its schema default is the same as
+one left off. Children with their own id are compared on their own. An
 event definition belongs to its event, and a decision table, input expression and rule entries to their
 decision, input and rule, even when a modeler gives them ids: a changed timer is reported as its timer
 event and a changed entry as its rule, which is what a process owner recognises. Moving shapes changes
@@ -124,8 +125,20 @@ def _parts(element: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
+# Attributes with a default in the BPMN or DMN schema. Modelers leave an attribute off when it holds
+# its default (bpmn-js drops cancelActivity="true", dmn-js hitPolicy="UNIQUE"): written out or left
+# off, it means the same, and must not show as a change.
+_SCHEMA_DEFAULTS = {
+    "cancelActivity": "true", "isInterrupting": "true", "parallelMultiple": "false", "isForCompensation": "false",
+    "startQuantity": "1", "completionQuantity": "1", "triggeredByEvent": "false", "isSequential": "false",
+    "instantiate": "false", "isClosed": "false", "processType": "None", "gatewayDirection": "Unspecified",
+    "hitPolicy": "UNIQUE", "preferredOrientation": "Rule-as-Row", "isCollection": "false",
+}
+
+
 def _attributes(element: etree._Element) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((str(k), str(v)) for k, v in element.attrib.items() if k != "id"))
+    return tuple(sorted((str(k), str(v)) for k, v in element.attrib.items()
+                        if k != "id" and _SCHEMA_DEFAULTS.get(str(k)) != str(v)))
 
 
 def _part_signature(element: etree._Element) -> tuple[Any, ...]:

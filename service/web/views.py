@@ -6,7 +6,6 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -52,7 +51,8 @@ from service.tasks import service as tasks
 from .forms import answers_from, conditions, errors_by_field, fields_for
 
 web = Blueprint("web", __name__, template_folder="templates")
-VENDOR = PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"
+# Front-end libraries served from our own host: their built files, by the name the pages use.
+VENDORS = {name: PROJECT_ROOT / "node_modules" / name / "dist" for name in ("bpmn-js", "dmn-js")}
 HEADINGS = {"mine": "My tasks", "team": "Team queue", "escalated": "Escalations"}
 
 
@@ -316,8 +316,9 @@ def audit() -> Any:
     return render_template("audit.html", reference=reference, found=found, report=report)
 
 
-@web.get("/vendor/bpmn-js/<path:path>")
-def vendor(path: str) -> Any:
-    if not Path(VENDOR).is_dir():
+@web.get("/vendor/<library>/<path:path>")
+def vendor(library: str, path: str) -> Any:
+    folder = VENDORS.get(library)
+    if folder is None or not folder.is_dir():
         abort(404)
-    return send_from_directory(VENDOR, path, max_age=3600)
+    return send_from_directory(folder, path, max_age=3600)

@@ -107,3 +107,15 @@ def test_the_admin_manages_accounts_on_a_page_and_nobody_else_can(api: Api) -> N
     assert other.get("/admin/accounts").status_code == 403
     assert other.post("/admin/accounts/tess.teacher/deactivate",
                       data={"csrf_token": _csrf(other, "/tasks")}).status_code == 403
+
+
+def test_the_diagram_and_decision_table_editors_are_served_from_our_own_host(api: Api) -> None:
+    client = api.client  # public, like the other static files: no sign-in
+    for library, path in [("bpmn-js", "bpmn-modeler.production.min.js"), ("dmn-js", "dmn-modeler.production.min.js"),
+                          ("dmn-js", "assets/dmn-js-decision-table.css")]:
+        response = client.get(f"/vendor/{library}/{path}")
+        assert response.status_code == 200, (library, path)
+        assert len(response.data) > 1000
+    for refused in ["/vendor/left-pad/index.js", "/vendor/dmn-js/../package.json", "/vendor/dmn-js/%2e%2e/package.json",
+                    "/vendor/dmn-js/no-such-file.js"]:
+        assert client.get(refused).status_code == 404, refused

@@ -93,6 +93,7 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
         assert page.get_by_role("button", name="Approve").count() == 0, "nobody approves their own change"
         page.get_by_role("link", name="What changed").click()
         assert "manager_overdue" in page.inner_text("ul.diff-changed")
+        assert page.locator("ul.diff-changed li").count() == 1, "only the timer: the modeler's rewrite is no change"
         page.get_by_role("button", name="Sign out").click()
 
         sign_in(page, address, "olu.owner")

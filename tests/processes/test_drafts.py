@@ -349,6 +349,33 @@ def test_the_diff_reads_elements_not_text(sharing_process_files: dict[str, str])
         {"id": "forms/consent.json", "type": "file", "name": "forms/consent.json"}]}
 
 
+def test_a_schema_default_written_out_or_left_off_is_no_change(sharing_process_files: dict[str, str]) -> None:
+    # What the browser modelers do on every save: bpmn-js drops cancelActivity="true", dmn-js hitPolicy="UNIQUE".
+    old = sharing_process_files
+    bpmn, dmn = "information_sharing.bpmn", "lawful_basis.dmn"
+    assert 'cancelActivity="true"' in old[bpmn] and 'hitPolicy="UNIQUE"' in old[dmn]
+
+    def timer_interrupts(value: str | None) -> dict[str, str]:
+        def change(root: etree._Element) -> None:
+            timer = _by_id(root, "manager_overdue")
+            if value is None:
+                del timer.attrib["cancelActivity"]
+            else:
+                timer.set("cancelActivity", value)
+        return {**old, bpmn: edited(change)}
+
+    def hit_policy(value: str) -> dict[str, str]:
+        return {**old, dmn: old[dmn].replace('id="article6_basis_table" hitPolicy="UNIQUE"',
+                                             f'id="article6_basis_table"{value}')}
+
+    assert diff_files(old, timer_interrupts(None)).empty
+    assert diff_files(old, hit_policy("")).empty
+    assert [e["id"] for e in diff_files(old, timer_interrupts("false")).changed] == ["manager_overdue"]
+    assert [e["id"] for e in diff_files(timer_interrupts(None), timer_interrupts("false")).changed] == [
+        "manager_overdue"]
+    assert [e["id"] for e in diff_files(old, hit_policy(' hitPolicy="FIRST"')).changed] == ["article6_basis"]
+
+
 # --- open cases move to the new version only where that is safe --------------------------------------------------
 
 

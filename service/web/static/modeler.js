@@ -1,10 +1,10 @@
 // The process owner's modeler: bpmn-js with a small panel for what the engine reads (names, lanes,
-// timer expressions, gateway conditions, forms, decision tables, policy steps), plain-text editing of
-// the decision tables and forms, and a save that shows every problem on the diagram.
-/* global BpmnJS */
+// timer expressions, gateway conditions, forms, decision tables, policy steps), the decision tables in
+// dmn-js (or as text), forms as text, and a save that shows every problem where it is.
+/* global BpmnJS, startDecisionEditor */
 function startModeler(options) {
   const modeler = new BpmnJS({
-    container: '#canvas', keyboard: { bindTo: document },
+    container: '#canvas',
     moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE },
   });
   const canvas = modeler.get('canvas');
@@ -105,20 +105,77 @@ function startModeler(options) {
     select(element);
   }
 
-  function showFile() { $('file-text').value = edited[$('file-choice').value] ?? files[$('file-choice').value] ?? ''; }
+  // Decision tables open in dmn-js when it loaded; otherwise (and on request) every file is text.
+  const tables = window.DmnJS
+    ? startDecisionEditor({ canvas: $('dmn-canvas'), choice: $('decision-choice'), status: $('status') }) : null;
+  const isTable = (name) => !!tables && name.endsWith('.dmn');
+  const textOf = (name) => edited[name] ?? files[name] ?? '';
+  let shown = null;
+
+  // The decision editor's changes to the file on screen, kept with the other edits.
+  async function keepShown() {
+    if (!shown || !isTable(shown) || $('dmn-as-text').checked) return;
+    const xml = await tables.changedXml();
+    if (xml !== null) edited[shown] = xml;
+  }
+
+  async function showFile() {
+    await keepShown();
+    shown = $('file-choice').value;
+    const table = isTable(shown);
+    const asTable = table && !$('dmn-as-text').checked && await tables.open(textOf(shown));
+    if (table && !asTable) $('dmn-as-text').checked = true;
+    if (tables && !asTable) tables.hide();
+    $('dmn-tools').hidden = !table;
+    $('dmn-hint').hidden = !asTable;
+    $('decision-choice').disabled = !asTable;
+    $('file-text').hidden = asTable;
+    $('file-text').value = textOf(shown);
+  }
+
+  async function switchTableOrText() {
+    if ($('dmn-as-text').checked) {
+      const xml = await tables.changedXml();
+      if (xml !== null) edited[shown] = xml;
+    }
+    const previous = shown;
+    shown = null; // already kept: showing it again must not read the editor a second time
+    $('file-choice').value = previous;
+    await showFile();
+  }
+
   $('file-choice').addEventListener('change', showFile);
-  $('file-text').addEventListener('input', () => { edited[$('file-choice').value] = $('file-text').value; });
+  $('dmn-as-text').addEventListener('change', switchTableOrText);
+  $('file-text').addEventListener('input', () => { edited[shown] = $('file-text').value; });
 
   function clearProblems() {
     marked.forEach((id) => canvas.removeMarker(id, 'problem'));
     marked = [];
+    if (tables) tables.mark([]);
     $('problems').replaceChildren();
   }
 
-  function listProblem(problem) {
+  // A problem in a decision table: open its file and table, and mark the rule's row.
+  async function revealInTable(problem, sameFile) {
+    if (shown !== problem.file) {
+      $('file-choice').value = problem.file;
+      await showFile();
+    }
+    if ($('dmn-as-text').checked) return;
+    await tables.reveal(problem.element_id, sameFile);
+  }
+
+  function listProblem(problem, inTables) {
     const item = document.createElement('li');
     const where = problem.element_id && registry.get(problem.element_id);
-    if (where) {
+    if (problem.element_id && problem.file && isTable(problem.file) && files[problem.file] !== undefined) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = `${problem.file}: ${problem.element_id}`;
+      const sameFile = inTables.filter((p) => p.file === problem.file).map((p) => p.element_id);
+      button.addEventListener('click', () => revealInTable(problem, sameFile));
+      item.append(button, `: ${problem.message}`);
+    } else if (where) {
       canvas.addMarker(problem.element_id, 'problem');
       marked.push(problem.element_id);
       const button = document.createElement('button');
@@ -138,6 +195,7 @@ function startModeler(options) {
     const note = $('change-note').value.trim();
     if (!note) { $('status').textContent = 'Say what you changed, and why, before saving.'; $('change-note').focus(); return; }
     $('status').textContent = 'Checking…';
+    await keepShown();
     const { xml } = await modeler.saveXML({ format: true });
     try { localStorage.setItem(`draft:${options.saveUrl}`, xml); } catch (e) { /* storage full or off */ }
     const body = new FormData();
@@ -157,7 +215,11 @@ function startModeler(options) {
       return;
     }
     $('status').textContent = `Not saved: ${answer.error || 'the server refused it.'}`;
-    (answer.problems || []).forEach(listProblem);
+    const problems = answer.problems || [];
+    const inTables = problems.filter((p) => p.element_id && p.file && isTable(p.file));
+    problems.forEach((problem) => listProblem(problem, inTables));
+    const here = inTables.filter((p) => p.file === shown).map((p) => p.element_id);
+    if (here.length) tables.mark(here);
   }
 
   function fillFinder() {
