@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.models import User
 from service.accounts.teams import ensure_teams
+from service.actors import SYSTEM_ACTOR
 from service.cases.models import Case
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
@@ -97,7 +98,7 @@ def prepare(sessions: sessionmaker[Session]) -> None:
         publish_bundled(session=s, now=now)
         register_version(session=s, key="abc", name="Three steps", files={ABC.name: ABC.read_text()},
                          author="bench", change_note="benchmark", now=now)
-        ensure_teams(session=s, names=["team0"], created_by="bench", now=now)
+        ensure_teams(session=s, names=["team0"], by=SYSTEM_ACTOR, now=now)
         for username, role, team in (("bench.practitioner", "practitioner", "team0"),
                                      ("bench.manager", "manager", "team0")):
             s.add(User(username=username, display_name=username, email=f"{username}@localhost",

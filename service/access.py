@@ -70,3 +70,13 @@ def authorise_task_work(actor: Actor, task: HumanTask, case: Case) -> None:
         raise NotFound(f"no task {task.id}")
     if not can_work_task(actor, task, case) and not may_assign(actor, case):
         raise Forbidden(f"this task is for the {task.role} role")
+
+
+def may_read_audit(actor: Actor) -> bool:
+    """Auditors and the DSL read the audit trail: verifying it, and the changes to the service itself."""
+    return actor.has_role("auditor") or actor.has_role("dsl")
+
+
+def require_audit_reader(actor: Actor) -> None:
+    if not may_read_audit(actor):
+        raise Forbidden("the audit trail is for auditors and the DSL")

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from service.actors import SYSTEM_ACTOR
+
 from .service import create_user, user_by_name
 from .teams import ensure_teams
 
@@ -26,11 +28,11 @@ DEMO_ACCOUNTS = [
 
 def seed_demo_accounts(*, session: Session, now: datetime) -> list[str]:
     """Create the demo accounts that do not exist yet; returns the usernames created."""
-    ensure_teams(session=session, names={team for *_, team in DEMO_ACCOUNTS if team}, created_by="demo", now=now)
+    ensure_teams(session=session, names={team for *_, team in DEMO_ACCOUNTS if team}, by=SYSTEM_ACTOR, now=now)
     created = []
     for username, name, roles, team in DEMO_ACCOUNTS:
         if user_by_name(session=session, username=username) is None:
             create_user(session=session, username=username, password=DEMO_PASSWORD, roles=roles, display_name=name,
-                        email=f"{username}@localhost", team=team, now=now)
+                        email=f"{username}@localhost", team=team, now=now, by=SYSTEM_ACTOR)
             created.append(username)
     return created

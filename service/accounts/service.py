@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from service.records.audit import record_event
 
 from .models import ApiToken, LoginAttempt, User
 from .teams import check_team_for
@@ -40,7 +41,8 @@ def actor_of(user: User) -> Actor:
 
 
 def create_user(*, session: Session, username: str, password: str, roles: Iterable[str], display_name: str,
-                email: str, team: str | None, now: datetime) -> User:
+                email: str, team: str | None, now: datetime, by: Actor) -> User:
+    """A new account; who created it, with which roles and team, goes on the audit trail (never the password)."""
     wanted = sorted(set(roles))
     unknown = [r for r in wanted if r not in ROLES]
     if unknown:
@@ -54,6 +56,8 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
                 roles=" ".join(wanted), team=team, active=True, created_at=now)
     session.add(user)
     session.flush()
+    record_event(session=session, actor=by, action="account_created", at=now,
+                 summary={"username": username, "roles": wanted, "team": team})
     return user
 
 
@@ -126,7 +130,7 @@ def list_users(*, session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def deactivate_user(*, session: Session, actor: Actor, username: str) -> User:
+def deactivate_user(*, session: Session, actor: Actor, username: str, now: datetime) -> User:
     """Switch an account off: its tokens stop working and it cannot sign in. Nothing is deleted."""
     require_admin(actor)
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
@@ -134,5 +138,8 @@ def deactivate_user(*, session: Session, actor: Actor, username: str) -> User:
         raise NotFound(f"no account {username}")
     if user.username == actor.username:
         raise Conflict("you cannot switch off your own account")
-    user.active = False
+    if user.active:
+        user.active = False
+        record_event(session=session, actor=actor, action="account_switched_off", at=now,
+                     summary={"username": username, "roles": user.roles.split(), "team": user.team})
     return user

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from service.actors import Actor
 from service.errors import Conflict, Forbidden, InvalidInput
+from service.records.audit import record_event
 
 from .models import Team, User
 
@@ -46,9 +47,14 @@ def create_team(*, session: Session, actor: Actor, name: str, now: datetime) -> 
     clash = session.scalar(select(Team.name).where(func.lower(Team.name) == name.lower()))
     if clash is not None:
         raise Conflict(f"there is already a team called {clash}")
-    team = Team(name=name, created_by=actor.username, created_at=now)
+    return _add(session=session, name=name, by=actor, now=now)
+
+
+def _add(*, session: Session, name: str, by: Actor, now: datetime) -> Team:
+    team = Team(name=name, created_by=by.username, created_at=now)
     session.add(team)
     session.flush()
+    record_event(session=session, actor=by, action="team_added", at=now, summary={"team": name})
     return team
 
 
@@ -80,8 +86,8 @@ def check_team_for(*, session: Session, team: str | None, roles: Iterable[str]) 
         raise InvalidInput(f"there is no team called {team}; {hint}", field="team")
 
 
-def ensure_teams(*, session: Session, names: Iterable[str], created_by: str, now: datetime) -> None:
+def ensure_teams(*, session: Session, names: Iterable[str], by: Actor, now: datetime) -> None:
     """Set-up and demo data: add whichever of these teams the organisation does not have yet."""
     have = set(team_names(session=session))
-    session.add_all(Team(name=name, created_by=created_by, created_at=now) for name in sorted(set(names) - have))
-    session.flush()
+    for name in sorted(set(names) - have):
+        _add(session=session, name=name, by=by, now=now)

@@ -26,7 +26,7 @@ from service.disclosures.service import disclosures_of, link_summary
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.processes.service import form_schema
 from service.records.audit import case_events, record_event
-from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
+from service.records.models import AuditEvent, DecisionRecord, DisclosureLogEntry, SharingRequest
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import assign_task, get_task
 
@@ -169,11 +169,15 @@ def case_detail(case: Case, session: Session) -> dict[str, Any]:
         if case.incident_message else None,
         "open_tasks": [task_summary(t) for t in open_tasks],
         "active_elements": sorted({t.element_id for t in open_tasks}),
-        "timeline": [{"at": e.at.isoformat(), "actor": e.actor, "role": e.role, "action": e.action,
-                      "task_id": e.task_id, "task": names.get(e.task_id or ""),
-                      "summary": json.loads(e.summary or "{}")}
+        "timeline": [{**audit_event(e), "task": names.get(e.task_id or "")}
                      for e in case_events(session=session, case_id=case.id) if e.action not in READS],
     }
+
+
+def audit_event(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as the API shows it."""
+    return {"seq": event.seq, "at": event.at.isoformat(), "actor": event.actor, "role": event.role,
+            "action": event.action, "task_id": event.task_id, "summary": json.loads(event.summary or "{}")}
 
 
 READS = ("case_read", "task_read", "record_read", "letter_read")

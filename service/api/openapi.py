@@ -301,6 +301,17 @@ def document() -> dict[str, Any]:
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],
                                           "responses": _responses(_ok("The report", OBJECT), "403")}},
+            "/api/audit/changes": {"get": {
+                "summary": "Changes to accounts, teams and processes, newest first (auditors and the DSL); "
+                           "`older` is the `before` of the next page, or null on the last",
+                "parameters": [{"name": "before", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 0}},
+                               {"name": "limit", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}],
+                "security": [{"bearer": []}],
+                "responses": _responses(_ok("The changes", {"type": "object", "properties": {
+                    "events": {"type": "array", "items": OBJECT},
+                    "older": {"type": ["integer", "null"]}}}), "403", "422")}},
             **_process_paths(),
         },
     }

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
-from service.access import can_work_task, require_case_worker
+from service.access import can_work_task, require_audit_reader, require_case_worker
 from service.accounts import service as accounts
 from service.accounts.service import (
     Unauthenticated,
@@ -25,9 +25,9 @@ from service.accounts.teams import create_team as add_team
 from service.actors import Actor
 from service.cases import service as cases
 from service.config import Config
-from service.errors import Forbidden, InvalidInput, Malformed
+from service.errors import InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
-from service.records.audit import verify_chain
+from service.records.audit import service_changes, verify_chain
 from service.records.letter import case_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
@@ -177,9 +177,9 @@ def list_tasks() -> Any:
         return jsonify(tasks=[casework.task_summary(t) for t in found], count=len(found))
 
 
-def _limit(raw: str | None) -> int:
+def _limit(raw: str | None, default: int = 100) -> int:
     if raw is None:
-        return 100
+        return default
     if not raw.isdigit() or not 1 <= int(raw) <= 200:
         raise InvalidInput("limit must be a whole number from 1 to 200", field="limit")
     return int(raw)
@@ -253,11 +253,23 @@ def complete(task_id: str) -> Any:
 @api.get("/audit/verify")
 def verify_audit() -> Any:
     with transaction() as session:
-        actor = current_actor(session)
-        if not (actor.has_role("auditor") or actor.has_role("dsl")):
-            raise Forbidden("verifying the audit trail is for auditors and the DSL")
+        require_audit_reader(current_actor(session))
         report = verify_chain(session=session)
         return jsonify(ok=report.ok, checked=report.checked, problems=report.problems)
+
+
+@api.get("/audit/changes")
+def audit_changes() -> Any:
+    """Changes to accounts, teams and processes, newest first, a page at a time."""
+    with transaction() as session:
+        require_audit_reader(current_actor(session))
+        limit = _limit(request.args.get("limit"), default=50)
+        before = request.args.get("before")
+        if before is not None and not (before.isascii() and before.isdigit() and len(before) <= 12):
+            raise InvalidInput("before must be the seq of an event", field="before")
+        events = service_changes(session=session, before=int(before) if before else None, limit=limit)
+        return jsonify(events=[casework.audit_event(e) for e in events],
+                       older=events[-1].seq if len(events) == limit else None)
 
 
 @api.get("/openapi.json")
@@ -290,7 +302,7 @@ def create_user() -> Any:
         user = accounts.create_user(session=session, username=text_field(data, "username"),
                                     password=text_field(data, "password"), roles=roles,
                                     display_name=text_field(data, "display_name"), email=text_field(data, "email"),
-                                    team=team if isinstance(team, str) and team else None, now=now())
+                                    team=team if isinstance(team, str) and team else None, now=now(), by=actor)
         return jsonify(_user(user)), 201
 
 
@@ -320,7 +332,7 @@ def _team(team: TeamSummary) -> dict[str, Any]:
 def deactivate_user(username: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username)))
+        return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username, now=now())))
 
 
 def _user(user: Any) -> dict[str, Any]:

@@ -215,3 +215,18 @@ _EVENTS_OF_CASE = select(AuditEvent).where(AuditEvent.case_id == bindparam("case
 def case_events(*, session: Session, case_id: str) -> list[AuditEvent]:
     """A case's events in order (its timeline)."""
     return list(session.scalars(_EVENTS_OF_CASE, {"case_id": case_id}))
+
+
+# Changes to the service itself rather than to a case: who may use it, and the processes it runs.
+SERVICE_CHANGES = ("account_created", "account_switched_off", "team_added", "process_draft_saved",
+                   "process_draft_approved", "process_published")
+
+
+def service_changes(*, session: Session, before: int | None = None, limit: int = 50) -> list[AuditEvent]:
+    """Changes to accounts, teams and processes, newest first; ``before`` (an event's seq) pages back."""
+    query = (select(AuditEvent)
+             .where(AuditEvent.case_id.is_(None), AuditEvent.action.in_(SERVICE_CHANGES))
+             .order_by(AuditEvent.seq.desc()).limit(limit))
+    if before is not None:
+        query = query.where(AuditEvent.seq < before)
+    return list(session.scalars(query))

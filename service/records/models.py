@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime
@@ -175,6 +175,11 @@ class AuditEvent(Base):
     """Append-only and hash-chained: each row's hash covers its fields and the previous row's hash."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # The auditor's list of changes to the service itself (accounts, teams, processes): no case.
+        Index("ix_audit_event_service_changes", "seq", postgresql_where=text("case_id IS NULL"),
+              sqlite_where=text("case_id IS NULL")),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -42,7 +42,7 @@ def create() -> Any:
                 raise InvalidInput("give a username, a name and an email address", field="username")
             accounts.create_user(session=db, username=form["username"], password=request.form.get("password", ""),
                                  roles=request.form.getlist("roles"), display_name=form["display_name"],
-                                 email=form["email"], team=form["team"] or None, now=now())
+                                 email=form["email"], team=form["team"] or None, now=now(), by=actor())
     except DomainError as exc:
         return _page(exc.message, exc.status, form)
     flash(f"Account {form['username']} created.")
@@ -64,6 +64,6 @@ def add_team() -> Any:
 @web_admin.post("/admin/accounts/<username>/deactivate")
 def deactivate(username: str) -> Any:
     with transaction() as db:
-        accounts.deactivate_user(session=db, actor=actor(), username=username)
+        accounts.deactivate_user(session=db, actor=actor(), username=username, now=now())
     flash(f"Account {username} switched off: it can no longer sign in, and its tokens stop working.")
     return redirect(url_for("web_admin.accounts_page"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from service.access import can_work_task, may_work_cases
+from service.access import can_work_task, may_read_audit, may_work_cases
 from service.accounts.service import (
     TooManyAttempts,
     Unauthenticated,
@@ -43,7 +44,7 @@ from service.disclosures.service import disclosures_of, link_summary, may_manage
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema
-from service.records.audit import verify_chain
+from service.records.audit import service_changes, verify_chain
 from service.records.letter import case_letter, has_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
@@ -53,6 +54,7 @@ from .forms import answers_from, conditions, errors_by_field, fields_for
 web = Blueprint("web", __name__, template_folder="templates")
 # Front-end libraries served from our own host: their built files, by the name the pages use.
 VENDORS = {name: PROJECT_ROOT / "node_modules" / name / "dist" for name in ("bpmn-js", "dmn-js")}
+CHANGES_PER_PAGE = 50
 HEADINGS = {"mine": "My tasks", "team": "Team queue", "escalated": "Escalations"}
 
 
@@ -307,13 +309,18 @@ def diagram(case_id: str) -> Any:
 @web.route("/audit", methods=["GET", "POST"])
 def audit() -> Any:
     current = actor()
-    if not (current.has_role("auditor") or current.has_role("dsl")):
+    if not may_read_audit(current):
         abort(403)
     reference = request.args.get("reference", "").strip()
+    before = request.args.get("before", "")
     with transaction() as db:
         found = db.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None
         report = verify_chain(session=db) if request.method == "POST" else None
-    return render_template("audit.html", reference=reference, found=found, report=report)
+        changes = service_changes(session=db, before=int(before) if before.isdigit() and len(before) <= 12 else None,
+                                  limit=CHANGES_PER_PAGE)
+    return render_template("audit.html", reference=reference, found=found, report=report,
+                           changes=[(event, json.loads(event.summary or "{}")) for event in changes],
+                           older=changes[-1].seq if len(changes) == CHANGES_PER_PAGE else None)
 
 
 @web.get("/vendor/<library>/<path:path>")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.models import User
 from service.accounts.teams import ensure_teams
+from service.actors import SYSTEM_ACTOR
 from service.app import create_app
 from service.config import Config
 from service.processes.bundled import publish_bundled
@@ -72,7 +73,7 @@ def seed_process_and_accounts(session_factory: sessionmaker[Session]) -> None:
     now = datetime.now(UTC)
     with session_factory.begin() as s:
         publish_bundled(session=s, now=now)
-        ensure_teams(session=s, names={team for _, team in ACCOUNTS.values() if team}, created_by="tests", now=now)
+        ensure_teams(session=s, names={team for _, team in ACCOUNTS.values() if team}, by=SYSTEM_ACTOR, now=now)
         for username, (role, team) in ACCOUNTS.items():
             s.add(User(username=username, display_name=username, email=f"{username}@example.org",
                        password_hash=_password_hash(), roles=role, team=team, active=True, created_at=now))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.service import create_user
+from service.actors import SYSTEM_ACTOR
 from service.processes.models import ProcessDraft, ProcessVersion
 from tests.api.conftest import ACCOUNTS, PASSWORD, Api
 from tests.api.test_authorisation import ANONYMOUS, World, call, signed_in, world  # noqa: F401 - fixtures
@@ -32,7 +33,7 @@ def owners(api: Api, session_factory: sessionmaker[Session]) -> Api:
     """A second process owner (the accounts of tests/api/conftest.py have one), both signed in."""
     with session_factory.begin() as s:
         create_user(session=s, username=OLU, password=PASSWORD, roles=["process_owner"], display_name="Olu Owner",
-                    email="olu.owner@example.org", team=None, now=datetime.now(UTC))
+                    email="olu.owner@example.org", team=None, now=datetime.now(UTC), by=SYSTEM_ACTOR)
     api.token(PAT), api.token(OLU)
     return api
 
