@@ -79,9 +79,7 @@ function startDecisionEditor({ canvas, choice, status }) {
       fillChoice();
       const row = canvas.querySelector(`[data-row-id="${CSS.escape(elementId)}"]`);
       if (row) row.scrollIntoView({ block: 'center' });
-      return !!holder;
     },
     mark,
-    editor,
   };
 }
