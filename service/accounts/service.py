@@ -43,10 +43,7 @@ def actor_of(user: User) -> Actor:
 def create_user(*, session: Session, username: str, password: str, roles: Iterable[str], display_name: str,
                 email: str, team: str | None, now: datetime, by: Actor) -> User:
     """A new account; who created it, with which roles and team, goes on the audit trail (never the password)."""
-    wanted = sorted(set(roles))
-    unknown = [r for r in wanted if r not in ROLES]
-    if unknown:
-        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", field="roles")
+    wanted = _known_roles(roles)
     if len(password) < 12:
         raise InvalidInput("a password needs at least 12 characters", field="password")
     check_team_for(session=session, team=team, roles=wanted)
@@ -59,6 +56,16 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
     record_event(session=session, actor=by, action="account_created", at=now,
                  summary={"username": username, "roles": wanted, "team": team})
     return user
+
+
+def _known_roles(roles: Iterable[str]) -> list[str]:
+    wanted = sorted(set(roles))
+    if not wanted:
+        raise InvalidInput("give the account at least one role", field="roles")
+    unknown = [r for r in wanted if r not in ROLES]
+    if unknown:
+        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", field="roles")
+    return wanted
 
 
 def authenticate(*, session: Session, username: str, password: str, now: datetime, client: str | None = None
@@ -130,16 +137,53 @@ def list_users(*, session: Session, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def deactivate_user(*, session: Session, actor: Actor, username: str, now: datetime) -> User:
-    """Switch an account off: its tokens stop working and it cannot sign in. Nothing is deleted."""
+def account(*, session: Session, actor: Actor, username: str) -> User:
+    """An account, for an admin to manage."""
     require_admin(actor)
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
         raise NotFound(f"no account {username}")
+    return user
+
+
+def change_access(*, session: Session, actor: Actor, username: str, roles: Iterable[str], team: str | None,
+                  now: datetime) -> User:
+    """Give an account other roles or another team, from its next request on; the audit trail keeps
+    what it had before. Cases keep the team they were raised in."""
+    user = account(session=session, actor=actor, username=username)
+    wanted = _known_roles(roles)
+    check_team_for(session=session, team=team, roles=wanted)
+    if user.username == actor.username and "admin" not in wanted:
+        raise Conflict("you cannot take the admin role from your own account")
+    had = {"roles": user.roles.split(), "team": user.team}
+    if had == {"roles": wanted, "team": team}:
+        return user
+    user.roles, user.team = " ".join(wanted), team
+    record_event(session=session, actor=actor, action="account_changed", at=now,
+                 summary={"username": username, "roles": wanted, "team": team, "had_roles": had["roles"],
+                          "had_team": had["team"]})
+    return user
+
+
+def reactivate_user(*, session: Session, actor: Actor, username: str, now: datetime) -> User:
+    """Switch an account back on, with the roles and team it had."""
+    user = account(session=session, actor=actor, username=username)
+    if not user.active:
+        user.active = True
+        record_event(session=session, actor=actor, action="account_switched_on", at=now,
+                     summary={"username": username, "roles": user.roles.split(), "team": user.team})
+    return user
+
+
+def deactivate_user(*, session: Session, actor: Actor, username: str, now: datetime) -> User:
+    """Switch an account off: it cannot sign in and its API tokens are revoked. Nothing else is deleted."""
+    user = account(session=session, actor=actor, username=username)
     if user.username == actor.username:
         raise Conflict("you cannot switch off your own account")
     if user.active:
         user.active = False
+        # Its tokens are revoked, not just refused: switching it on again must not revive a stolen one.
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
         record_event(session=session, actor=actor, action="account_switched_off", at=now,
                      summary={"username": username, "roles": user.roles.split(), "team": user.team})
     return user

@@ -294,10 +294,27 @@ def document() -> dict[str, Any]:
                          "requestBody": _body({"type": "object", "required": ["name"],
                                                "properties": {"name": {"type": "string", "maxLength": 100}}}),
                          "responses": _responses(_ok("The team", OBJECT, "201"), "400", "403", "409", "422")}},
+            "/api/users/{username}": {"patch": {
+                "summary": "Give an account other roles or another team (admins; audited with what it had); "
+                           "a key left out keeps what the account has",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
+                "requestBody": _body({"type": "object", "properties": {
+                    "roles": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "team": {"type": "string", "nullable": True,
+                             "description": "one of GET /api/teams; required for practitioners and managers"}}}),
+                "responses": _responses(_ok("The account", OBJECT), "400", "403", "404", "409", "422")}},
             "/api/users/{username}/deactivate": {"post": {
-                "summary": "Switch an account off (admins)", "security": [{"bearer": []}],
+                "summary": "Switch an account off (admins): it cannot sign in and its tokens are revoked",
+                "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
                 "responses": _responses(_ok("The account", OBJECT), "403", "404", "409")}},
+            "/api/users/{username}/reactivate": {"post": {
+                "summary": "Switch an account on again (admins), with the roles and team it had; "
+                           "it signs in afresh",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
+                "responses": _responses(_ok("The account", OBJECT), "403", "404")}},
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],
                                           "responses": _responses(_ok("The report", OBJECT), "403")}},

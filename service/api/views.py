@@ -335,6 +335,31 @@ def deactivate_user(username: str) -> Any:
         return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username, now=now())))
 
 
+@api.post("/users/<username>/reactivate")
+def reactivate_user(username: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(_user(accounts.reactivate_user(session=session, actor=actor, username=username, now=now())))
+
+
+@api.patch("/users/<username>")
+def change_access(username: str) -> Any:
+    """Other roles or another team for an account; a key left out keeps what the account has."""
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        current = accounts.account(session=session, actor=actor, username=username)
+        roles = data.get("roles", current.roles.split())
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise InvalidInput("roles must be a list of role names", field="roles")
+        team = data.get("team", current.team)
+        if team is not None and not isinstance(team, str):
+            raise InvalidInput("team must be a team's name, or null for none", field="team")
+        changed = accounts.change_access(session=session, actor=actor, username=username, roles=roles,
+                                         team=team or None, now=now())
+        return jsonify(_user(changed))
+
+
 def _user(user: Any) -> dict[str, Any]:
     return {"username": user.username, "display_name": user.display_name, "email": user.email,
             "roles": user.roles.split(), "team": user.team, "active": user.active}

@@ -1,4 +1,5 @@
-"""The admin's page: the organisation's teams and accounts; add a team, create an account, switch one off."""
+"""The admin's pages: the organisation's teams and accounts; add a team, create an account, change its
+roles or team, switch it off or back on."""
 
 from __future__ import annotations
 
@@ -66,4 +67,41 @@ def deactivate(username: str) -> Any:
     with transaction() as db:
         accounts.deactivate_user(session=db, actor=actor(), username=username, now=now())
     flash(f"Account {username} switched off: it can no longer sign in, and its tokens stop working.")
+    return redirect(url_for("web_admin.accounts_page"))
+
+
+@web_admin.post("/admin/accounts/<username>/reactivate")
+def reactivate(username: str) -> Any:
+    with transaction() as db:
+        accounts.reactivate_user(session=db, actor=actor(), username=username, now=now())
+    flash(f"Account {username} switched on again, with the roles and team it had.")
+    return redirect(url_for("web_admin.accounts_page"))
+
+
+def _account_page(username: str, error: str | None = None, status: int = 200,
+                  chosen: dict[str, Any] | None = None) -> Any:
+    with transaction() as db:
+        user = accounts.account(session=db, actor=actor(), username=username)
+        page = render_template("account.html", user=user, roles=ROLES, teams=list_teams(session=db, actor=actor()),
+                               error=error, chosen=chosen or {"roles": user.roles.split(), "team": user.team or ""})
+    return page, status
+
+
+@web_admin.get("/admin/accounts/<username>")
+def account_page(username: str) -> Any:
+    return _account_page(username)
+
+
+@web_admin.post("/admin/accounts/<username>")
+def change_access(username: str) -> Any:
+    roles, team = request.form.getlist("roles"), request.form.get("team", "").strip()
+    try:
+        with transaction() as db:
+            accounts.change_access(session=db, actor=actor(), username=username, roles=roles, team=team or None,
+                                   now=now())
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _account_page(username, exc.message, exc.status, {"roles": roles, "team": team})
+    flash(f"Account {username} now has: {', '.join(sorted(set(roles)))}" + (f", in {team}." if team else "."))
     return redirect(url_for("web_admin.accounts_page"))

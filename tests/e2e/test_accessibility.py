@@ -78,6 +78,7 @@ def test_the_pages_pass_an_automated_accessibility_audit(browser: Any, tmp_path:
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, address, "sam.admin")
         audit(page, f"{address}/admin/accounts", problems)
+        audit(page, f"{address}/admin/accounts/tess.teacher", problems)
         page.get_by_role("button", name="Sign out").click()
 
         token = _link_token(database_url)
