@@ -109,3 +109,24 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
     new_version, new_due = manager_task(database_url, fresh)
     assert new_version == 2 and manager_task(database_url, waiting) == (1, old_due), "the waiting case keeps its timer"
     assert new_due > old_due, "three working days, not one"
+
+
+@pytest.mark.e2e
+def test_a_form_being_edited_says_where_it_stops_being_json(browser: Any, tmp_path: Path) -> None:
+    with serving(tmp_path) as address:
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        sign_in(page, address, "pat.owner")
+        page.goto(f"{address}/processes/information_sharing/modeler")
+        page.wait_for_function("window.modelerReady === true")
+        page.select_option("#file-choice", "forms/consent.json")
+        assert page.inner_text("#file-check").startswith("Valid JSON")
+        text = page.input_value("#file-text")
+        page.fill("#file-text", text.replace('"type"', "type", 1))
+        lines = text[: text.index('"type"')].split("\n")
+        note = page.inner_text("#file-check")
+        assert note.startswith(f"Not valid JSON (line {len(lines)}, column {len(lines[-1]) + 1})"), note
+        page.fill("#file-text", text)
+        assert page.inner_text("#file-check").startswith("Valid JSON")
+        page.select_option("#file-choice", "lawful_basis.dmn")
+        assert page.inner_text("#file-check") == "", "a decision table is not JSON"
+        page.close()

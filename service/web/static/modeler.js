@@ -131,6 +131,23 @@ function startModeler(options) {
     $('decision-choice').disabled = !asTable;
     $('file-text').hidden = asTable;
     $('file-text').value = textOf(shown);
+    checkText();
+  }
+
+  // A form is JSON: say where it stops being JSON while it is typed, not only when it is saved.
+  function checkText() {
+    const note = $('file-check');
+    if (!shown || !shown.endsWith('.json') || $('file-text').hidden) { note.textContent = ''; return; }
+    const text = $('file-text').value;
+    try {
+      JSON.parse(text);
+      note.textContent = 'Valid JSON. Saving checks it is a form the service can show.';
+    } catch (error) {
+      const at = /position (\d+)/.exec(error.message);
+      const before = at ? text.slice(0, Number(at[1])).split('\n') : null;
+      const where = before ? ` (line ${before.length}, column ${before[before.length - 1].length + 1})` : '';
+      note.textContent = `Not valid JSON${where}: ${error.message}`;
+    }
   }
 
   async function switchTableOrText() {
@@ -146,7 +163,7 @@ function startModeler(options) {
 
   $('file-choice').addEventListener('change', showFile);
   $('dmn-as-text').addEventListener('change', switchTableOrText);
-  $('file-text').addEventListener('input', () => { edited[shown] = $('file-text').value; });
+  $('file-text').addEventListener('input', () => { edited[shown] = $('file-text').value; checkText(); });
 
   function clearProblems() {
     marked.forEach((id) => canvas.removeMarker(id, 'problem'));
