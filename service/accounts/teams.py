@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
-from service.errors import Conflict, Forbidden, InvalidInput
+from service.cases.models import Case
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.records.audit import record_event
 
 from .models import Team, User
@@ -56,6 +57,22 @@ def _add(*, session: Session, name: str, by: Actor, now: datetime) -> Team:
     session.flush()
     record_event(session=session, actor=by, action="team_added", at=now, summary={"team": name})
     return team
+
+
+def remove_team(*, session: Session, actor: Actor, name: str, now: datetime) -> None:
+    """Remove a team nobody belongs to and no case was raised in: one added by mistake."""
+    _require_admin(actor)
+    team = session.scalars(select(Team).where(Team.name == name)).one_or_none()
+    if team is None:
+        raise NotFound(f"no team {name}")
+    accounts = int(session.scalar(select(func.count()).select_from(User).where(User.team == name)) or 0)
+    if accounts:
+        raise Conflict(f"{name} cannot be removed: {accounts} account(s) belong to it (switched off ones too); "
+                       "give them another team first")
+    if session.scalar(select(Case.id).where(Case.team == name).limit(1)) is not None:
+        raise Conflict(f"{name} cannot be removed: cases were raised in it, and they keep their team")
+    session.delete(team)
+    record_event(session=session, actor=actor, action="team_removed", at=now, summary={"team": name})
 
 
 def list_teams(*, session: Session, actor: Actor) -> list[TeamSummary]:

@@ -294,6 +294,11 @@ def document() -> dict[str, Any]:
                          "requestBody": _body({"type": "object", "required": ["name"],
                                                "properties": {"name": {"type": "string", "maxLength": 100}}}),
                          "responses": _responses(_ok("The team", OBJECT, "201"), "400", "403", "409", "422")}},
+            "/api/teams/{name}": {"delete": {
+                "summary": "Remove a team nobody belongs to and no case was raised in (admins; audited)",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": _responses({"204": {"description": "Removed"}}, "403", "404", "409")}},
             "/api/users/{username}": {"patch": {
                 "summary": "Give an account other roles or another team (admins; audited with what it had); "
                            "a key left out keeps what the account has",

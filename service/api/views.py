@@ -22,6 +22,7 @@ from service.accounts.service import (
 )
 from service.accounts.teams import TeamSummary, list_teams
 from service.accounts.teams import create_team as add_team
+from service.accounts.teams import remove_team as drop_team
 from service.actors import Actor
 from service.cases import service as cases
 from service.config import Config
@@ -321,6 +322,13 @@ def create_team() -> Any:
         data = body()
         team = add_team(session=session, actor=actor, name=text_field(data, "name"), now=now())
         return jsonify(_team(TeamSummary(team.name, 0, team.created_by, team.created_at))), 201
+
+
+@api.delete("/teams/<name>")
+def remove_team(name: str) -> Any:
+    with transaction() as session:
+        drop_team(session=session, actor=current_actor(session), name=name, now=now())
+    return "", 204
 
 
 def _team(team: TeamSummary) -> dict[str, Any]:

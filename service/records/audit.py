@@ -219,7 +219,7 @@ def case_events(*, session: Session, case_id: str) -> list[AuditEvent]:
 
 # Changes to the service itself rather than to a case: who may use it, and the processes it runs.
 SERVICE_CHANGES = ("account_created", "account_changed", "account_switched_off", "account_switched_on",
-                   "team_added", "process_draft_saved", "process_draft_approved", "process_published")
+                   "team_added", "team_removed", "process_draft_saved", "process_draft_approved", "process_published")
 
 
 def service_changes(*, session: Session, before: int | None = None, limit: int = 50) -> list[AuditEvent]:

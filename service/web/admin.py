@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from service.accounts import service as accounts
-from service.accounts.teams import create_team, list_teams
+from service.accounts.teams import create_team, list_teams, remove_team
 from service.actors import ROLES
 from service.errors import DomainError, InvalidInput
 
@@ -59,6 +59,19 @@ def add_team() -> Any:
     except DomainError as exc:
         return _page(team_error=exc.message, status=exc.status, team_form=name)
     flash(f"Team {team.name} added: its practitioners and manager can now be given accounts.")
+    return redirect(url_for("web_admin.accounts_page"))
+
+
+@web_admin.post("/admin/teams/<name>/remove")
+def drop_team(name: str) -> Any:
+    try:
+        with transaction() as db:
+            remove_team(session=db, actor=actor(), name=name, now=now())
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return _page(team_error=exc.message, status=exc.status)
+    flash(f"Team {name} removed.")
     return redirect(url_for("web_admin.accounts_page"))
 
 

@@ -97,3 +97,51 @@ def test_the_admin_adds_a_team_on_the_accounts_page_then_gives_it_an_account(api
     other = api.client.application.test_client()
     _sign_in(other, "mo.manager")
     assert other.post("/admin/teams", data={"csrf_token": _csrf(other, "/tasks"), "name": "Mine"}).status_code == 403
+
+
+def test_a_team_added_by_mistake_is_removed_and_the_removal_audited(api: Api) -> None:
+    api.post("/api/teams", "sam.admin", {"name": "Early hlep"}, expect=201)
+    assert api.call("DELETE", "/api/teams/Early hlep", "sam.admin", 204).data == b""
+    assert "Early hlep" not in {t["name"] for t in api.get("/api/teams", "sam.admin")["teams"]}
+    [latest] = api.get("/api/audit/changes?limit=1", "ada.auditor")["events"]
+    assert (latest["action"], latest["actor"], latest["summary"]) == ("team_removed", "sam.admin",
+                                                                      {"team": "Early hlep"})
+    api.call("DELETE", "/api/teams/Early hlep", "sam.admin", 404)
+
+
+def test_a_team_someone_belongs_to_or_a_case_was_raised_in_stays(api: Api) -> None:
+    before = _team_count(api)
+    refused = api.call("DELETE", "/api/teams/north", "sam.admin", 409).get_json()
+    assert "account(s) belong to it" in refused["error"]
+    # Only a switched-off account left in it: still refused, as switching it on would need the team.
+    api.post("/api/teams", "sam.admin", {"name": "east"}, expect=201)
+    api.post("/api/users", "sam.admin", NURSE | {"team": "east"}, expect=201)
+    api.post(f"/api/users/{NURSE['username']}/deactivate", "sam.admin")
+    assert "switched off ones too" in api.call("DELETE", "/api/teams/east", "sam.admin", 409).get_json()["error"]
+    # Its one member raised a case there, then moved team: the case keeps its team, and so does the organisation.
+    api.post(f"/api/users/{NURSE['username']}/reactivate", "sam.admin")
+    token = api.client.post("/api/tokens", json={"username": NURSE["username"],
+                                                 "password": NURSE["password"]}).get_json()["token"]
+    started = api.client.post("/api/cases", headers={"Authorization": f"Bearer {token}"},
+                              json={"direction": "outbound_concern", "urgency": "routine", "summary": "A worry"})
+    assert started.status_code == 201 and started.get_json()["team"] == "east"
+    api.call("PATCH", f"/api/users/{NURSE['username']}", "sam.admin", 200, json={"team": "north"})
+    assert "cases were raised in it" in api.call("DELETE", "/api/teams/east", "sam.admin", 409).get_json()["error"]
+    assert _team_count(api) == before + 1
+    for user in ("mo.manager", "ada.auditor"):
+        api.call("DELETE", "/api/teams/east", user, 403)
+
+
+def test_the_admin_removes_an_empty_team_on_the_accounts_page(api: Api) -> None:
+    from tests.api.test_web_pages import _csrf, _sign_in
+
+    api.post("/api/teams", "sam.admin", {"name": "Early hlep"}, expect=201)
+    client = api.client
+    _sign_in(client, "sam.admin")
+    page = client.get("/admin/accounts").get_data(as_text=True)
+    assert "Remove the team Early hlep" in page and "Remove the team north" not in page
+    removed = client.post("/admin/teams/Early hlep/remove", data={"csrf_token": _csrf(client, "/admin/accounts")})
+    assert removed.status_code == 302
+    assert "Team Early hlep removed." in client.get("/admin/accounts").get_data(as_text=True)
+    refused = client.post("/admin/teams/north/remove", data={"csrf_token": _csrf(client, "/admin/accounts")})
+    assert refused.status_code == 409 and "account(s) belong to it" in refused.get_data(as_text=True)
