@@ -79,7 +79,7 @@ def drop_team(name: str) -> Any:
 def deactivate(username: str) -> Any:
     with transaction() as db:
         accounts.deactivate_user(session=db, actor=actor(), username=username, now=now())
-    flash(f"Account {username} switched off: it can no longer sign in, and its tokens stop working.")
+    flash(f"Account {username} switched off: it can no longer sign in, and its API tokens are revoked.")
     return redirect(url_for("web_admin.accounts_page"))
 
 

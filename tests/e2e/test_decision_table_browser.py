@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from service.db import make_engine, make_session_factory
 from service.processes.models import ProcessDraft
-from tests.e2e.test_modeler_browser import save
-from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
+from tests.e2e.test_modeler_browser import open_modeler, save
+from tests.e2e.test_web_journeys import SHOTS, serving
 
 DMN = "lawful_basis.dmn"
 OLD_BASIS = '"Article 6(1)(f) legitimate interests"'
@@ -38,6 +38,10 @@ def open_table(page: Any, name: str) -> None:
     page.wait_for_selector(f"#dmn-canvas .decision-table-name:has-text('{name}')")
 
 
+def starting_text(page: Any) -> str:
+    return str(page.evaluate(f"JSON.parse(document.getElementById('start-files').textContent)['{DMN}']"))
+
+
 def saved_draft_files(database_url: str) -> dict[str, str]:
     engine = make_engine(database_url)
     try:
@@ -51,14 +55,10 @@ def saved_draft_files(database_url: str) -> dict[str, str]:
 def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: Any, tmp_path: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serving(tmp_path) as address:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = open_modeler(browser, address, height=1000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        sign_in(page, address, "pat.owner")
-        page.goto(f"{address}/processes/information_sharing/modeler")
-        page.wait_for_function("window.modelerReady === true")
-        original = page.evaluate(f"document.getElementById('start-files') && JSON.parse("
-                                 f"document.getElementById('start-files').textContent)['{DMN}']")
+        original = starting_text(page)
 
         page.select_option("#file-choice", DMN)
         page.wait_for_selector("#dmn-canvas:not([hidden]) .tjs-table")
@@ -117,11 +117,8 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
 @pytest.mark.e2e
 def test_an_untouched_decision_table_is_saved_as_it_was(browser: Any, tmp_path: Path) -> None:
     with serving(tmp_path) as address:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        sign_in(page, address, "pat.owner")
-        page.goto(f"{address}/processes/information_sharing/modeler")
-        page.wait_for_function("window.modelerReady === true")
-        original = page.evaluate(f"JSON.parse(document.getElementById('start-files').textContent)['{DMN}']")
+        page = open_modeler(browser, address, height=1000)
+        original = starting_text(page)
         page.select_option("#file-choice", DMN)
         page.wait_for_selector("#dmn-canvas:not([hidden]) .tjs-table")
         open_table(page, "Exemption (never a lawful basis)")

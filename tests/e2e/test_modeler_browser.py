@@ -35,6 +35,15 @@ def manager_task(database_url: str, case_id: str) -> tuple[int, Any]:
         engine.dispose()
 
 
+def open_modeler(browser: Any, address: str, height: int = 950) -> Any:
+    """A process owner's page on the shipped process's modeler, once the diagram is drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    sign_in(page, address, "pat.owner")
+    page.goto(f"{address}/processes/information_sharing/modeler")
+    page.wait_for_function("window.modelerReady === true")
+    return page
+
+
 def edit(page: Any, element_id: str) -> None:
     page.fill("#find", element_id)
     page.press("#find", "Enter")
@@ -114,10 +123,7 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
 @pytest.mark.e2e
 def test_a_form_being_edited_says_where_it_stops_being_json(browser: Any, tmp_path: Path) -> None:
     with serving(tmp_path) as address:
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        sign_in(page, address, "pat.owner")
-        page.goto(f"{address}/processes/information_sharing/modeler")
-        page.wait_for_function("window.modelerReady === true")
+        page = open_modeler(browser, address)
         page.select_option("#file-choice", "forms/consent.json")
         assert page.inner_text("#file-check").startswith("Valid JSON")
         text = page.input_value("#file-text")
