@@ -3,6 +3,7 @@ roles or team, switch it off or back on."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -35,14 +36,16 @@ def accounts_page() -> Any:
 
 @web_admin.post("/admin/accounts")
 def create() -> Any:
-    form = {name: request.form.get(name, "").strip() for name in ("username", "display_name", "email", "team")}
+    form: dict[str, Any] = {name: request.form.get(name, "").strip()
+                            for name in ("username", "display_name", "email", "team")}
+    form["roles"] = request.form.getlist("roles")
     try:
         with transaction() as db:
             accounts.require_admin(actor())
             if not all(form[name] for name in ("username", "display_name", "email")):
                 raise InvalidInput("give a username, a name and an email address", field="username")
             accounts.create_user(session=db, username=form["username"], password=request.form.get("password", ""),
-                                 roles=request.form.getlist("roles"), display_name=form["display_name"],
+                                 roles=form["roles"], display_name=form["display_name"],
                                  email=form["email"], team=form["team"] or None, now=now(), by=actor())
     except DomainError as exc:
         return _page(exc.message, exc.status, form)
@@ -77,17 +80,19 @@ def drop_team(name: str) -> Any:
 
 @web_admin.post("/admin/accounts/<username>/deactivate")
 def deactivate(username: str) -> Any:
-    with transaction() as db:
-        accounts.deactivate_user(session=db, actor=actor(), username=username, now=now())
-    flash(f"Account {username} switched off: it can no longer sign in, and its API tokens are revoked.")
-    return redirect(url_for("web_admin.accounts_page"))
+    return _switch(username, accounts.deactivate_user,
+                   "switched off: it can no longer sign in, and its API tokens are revoked.")
 
 
 @web_admin.post("/admin/accounts/<username>/reactivate")
 def reactivate(username: str) -> Any:
+    return _switch(username, accounts.reactivate_user, "switched on again, with the roles and team it had.")
+
+
+def _switch(username: str, switch: Callable[..., Any], done: str) -> Any:
     with transaction() as db:
-        accounts.reactivate_user(session=db, actor=actor(), username=username, now=now())
-    flash(f"Account {username} switched on again, with the roles and team it had.")
+        switch(session=db, actor=actor(), username=username, now=now())
+    flash(f"Account {username} {done}")
     return redirect(url_for("web_admin.accounts_page"))
 
 

@@ -93,6 +93,7 @@ def test_the_admin_adds_a_team_on_the_accounts_page_then_gives_it_an_account(api
         "csrf_token": csrf, "username": "fay.worker", "display_name": "Fay", "email": "fay@example.org",
         "password": "a-long-enough-password", "roles": ["practitioner"], "team": "Not a team"})
     assert forged.status_code == 422 and "no team called Not a team" in forged.get_data(as_text=True)
+    assert 'value="practitioner" checked' in forged.get_data(as_text=True), "the roles chosen are kept"
 
     other = api.client.application.test_client()
     _sign_in(other, "mo.manager")
