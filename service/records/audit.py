@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import String, Table, bindparam, cast, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
@@ -21,10 +20,11 @@ GENESIS_HASH = "0" * 64
 HEAD_ID = 1
 
 
-def _event_hash(prev_hash: str, event: Any) -> str:
-    body = json.dumps(
+def _event_body(event: Any, seq: int) -> str:
+    # ASCII only (json.dumps escapes the rest), so the database hashes exactly these bytes too.
+    return json.dumps(
         {
-            "seq": event.seq,
+            "seq": seq,
             "at": event.at.isoformat(),
             "actor": event.actor,
             "role": event.role,
@@ -36,7 +36,11 @@ def _event_hash(prev_hash: str, event: Any) -> str:
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(prev_hash.encode("ascii") + body.encode("utf-8")).hexdigest()
+
+
+def _event_hash(prev_hash: str, event: Any) -> str:
+    body = _event_body(event, event.seq)
+    return hashlib.sha256(prev_hash.encode("ascii") + body.encode("ascii")).hexdigest()
 
 
 def record_event(
@@ -62,11 +66,8 @@ def record_event(
     if is_postgres(session):
         _append_on_postgres(session, event)
         return event
-    # The head row is the chain's lock: appenders queue on it, so the chain never forks.
-    head_query = select(AuditHead).where(AuditHead.id == HEAD_ID)
-    if is_postgres(session):
-        head_query = head_query.with_for_update()
-    head = session.scalars(head_query).one()
+    # SQLite: a write transaction holds the whole database, so the head read here stays the end.
+    head = session.scalars(select(AuditHead).where(AuditHead.id == HEAD_ID)).one()
     event.seq = head.seq + 1
     event.prev_hash = head.hash
     event.hash = _event_hash(head.hash, event)
@@ -78,76 +79,47 @@ def record_event(
 
 _HEAD_TABLE: Table = AuditHead.__table__  # type: ignore[assignment]
 _EVENT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
-
-
-# The chain's end as this process last wrote it, per database. Usually still the end when the
-# process appends again, so one statement does: move the head on from exactly that end, and insert
-# the event only if it moved. When another writer got there first, the usual way takes over.
-_LAST_HEAD: dict[str, tuple[int, str]] = {}
+# Never a real seq: marks where the seq goes in an event's body, which the database fills in.
+_SEQ_MARK = -1
 
 
 def _append_on_postgres(session: Session, event: AuditEvent) -> None:
     # The step's own writes go first, so the chain's head (everyone's lock) is held only from here
-    # to the commit; the audit statements themselves need nothing of the ORM.
+    # to the commit. Then one statement locks the head, chains the event onto it (the database
+    # computes the hash, with the seq it gives the event) and moves the head on.
     session.flush()
-    connection = session.connection()
-    database = str(connection.engine.url)
-    last = _LAST_HEAD.get(database)
-    if last is None or not _append_after(connection, event, *last):
-        _append_after_locking_head(connection, event)
-    _LAST_HEAD[database] = (event.seq, event.hash)
+    prefix, suffix = _event_body(event, _SEQ_MARK).split(f'"seq":{_SEQ_MARK}')
+    params = {f"event_{column.key}": getattr(event, column.key) for column in _EVENT_TABLE.columns
+              if column.key not in ("seq", "prev_hash", "hash")}
+    row = session.connection().execute(_APPEND, {**params, "body_before_seq": prefix + '"seq":',
+                                                 "body_after_seq": suffix}).one()
+    event.seq, event.prev_hash, event.hash = row.seq, row.prev_hash, row.hash
 
 
-def _chain_onto(event: AuditEvent, seq: int, prev_hash: str) -> None:
-    event.seq, event.prev_hash = seq, prev_hash
-    event.hash = _event_hash(prev_hash, event)
-
-
-def _statement_appending_after_a_known_end() -> Any:
-    # Built once: the head moves from (last_seq, last_hash) to the new event, or nothing happens.
-    moved = (
-        update(_HEAD_TABLE)
-        .where(_HEAD_TABLE.c.id == HEAD_ID, _HEAD_TABLE.c.seq == bindparam("last_seq"),
-               _HEAD_TABLE.c.hash == bindparam("last_hash"))
-        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
-        .returning(_HEAD_TABLE.c.seq)
-        .cte("moved")
-    )
-    values = [moved.c.seq if column.key == "seq" else bindparam(f"event_{column.key}", type_=column.type)
+def _statement_appending_to_the_locked_head() -> Any:
+    # Built once. The head's row lock queues appenders, so the chain never forks; a waiting
+    # appender reads the head as the one before it left it.
+    head = (select(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == HEAD_ID)
+            .with_for_update().cte("head"))
+    new_seq = head.c.seq + 1
+    body = bindparam("body_before_seq", type_=String) + cast(new_seq, String) + bindparam("body_after_seq",
+                                                                                           type_=String)
+    new_hash = func.encode(func.sha256(func.convert_to(head.c.hash + body, literal("UTF8"))), literal("hex"))
+    chained = select(new_seq.label("seq"), head.c.hash.label("prev_hash"), new_hash.label("hash")).cte("chained")
+    # The head only moves on. (Not "from exactly the end chained onto": an appender that waited for the
+    # lock tests its condition on the head as its statement began, and would never move it.)
+    moved = (update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID, _HEAD_TABLE.c.seq < chained.c.seq)
+             .values(seq=chained.c.seq, hash=chained.c.hash).returning(_HEAD_TABLE.c.seq).cte("moved"))
+    chain_columns = {"seq": chained.c.seq, "prev_hash": chained.c.prev_hash, "hash": chained.c.hash}
+    values = [chain_columns.get(column.key, bindparam(f"event_{column.key}", type_=column.type))
               for column in _EVENT_TABLE.columns]
-    return (insert(_EVENT_TABLE).from_select([column.key for column in _EVENT_TABLE.columns], select(*values))
-            .returning(_EVENT_TABLE.c.seq))
+    return (insert(_EVENT_TABLE)
+            .from_select([column.key for column in _EVENT_TABLE.columns],
+                         select(*values).select_from(chained.join(moved, moved.c.seq == chained.c.seq)))
+            .returning(_EVENT_TABLE.c.seq, _EVENT_TABLE.c.prev_hash, _EVENT_TABLE.c.hash))
 
 
-_APPEND_AFTER_A_KNOWN_END = _statement_appending_after_a_known_end()
-
-
-def _append_after(connection: Connection, event: AuditEvent, seq: int, hash_: str) -> bool:
-    _chain_onto(event, seq + 1, hash_)
-    params = {**_event_params(event), "last_seq": seq, "last_hash": hash_, "new_seq": event.seq,
-              "new_hash": event.hash}
-    return connection.execute(_APPEND_AFTER_A_KNOWN_END, params).first() is not None
-
-
-_MOVE_HEAD_ON = (update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID)
-                 .values(seq=_HEAD_TABLE.c.seq + 1).returning(_HEAD_TABLE.c.seq, _HEAD_TABLE.c.hash))
-_WRITE_EVENT_AND_HEAD_HASH = (
-    update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
-    .add_cte(insert(_EVENT_TABLE).values({column.key: bindparam(f"event_{column.key}", type_=column.type)
-                                          for column in _EVENT_TABLE.columns}).cte("appended"))
-)
-
-
-def _append_after_locking_head(connection: Connection, event: AuditEvent) -> None:
-    # Two round trips: taking the head's lock also moves it on and returns the hash to chain from;
-    # the event row and the head's new hash are then written by one statement.
-    head = connection.execute(_MOVE_HEAD_ON).one()
-    _chain_onto(event, head.seq, head.hash)
-    connection.execute(_WRITE_EVENT_AND_HEAD_HASH, {**_event_params(event), "new_hash": event.hash})
-
-
-def _event_params(event: AuditEvent) -> dict[str, Any]:
-    return {f"event_{column.key}": getattr(event, column.key) for column in _EVENT_TABLE.columns}
+_APPEND = _statement_appending_to_the_locked_head()
 
 
 @dataclass
