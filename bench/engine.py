@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--quick", action="store_true", help="fewer cases; finishes in well under 30 s")
     args = parser.parse_args(argv)
     cases, rounds = (5, 3) if args.quick else (40, 7)
-    loop_cases, loop_steps = (1, 200) if args.quick else (5, 200)
+    loop_cases, loop_steps = (3, 200) if args.quick else (5, 200)
 
     result: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as directory, ExitStack() as stack:
