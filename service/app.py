@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from service.disclosures.keys import keyring_at
 from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
+from service.uktime import to_uk_input, uk_time
 from service.web.admin import web_admin
 from service.web.links import web_links
 from service.web.modeler import web_processes
@@ -58,6 +60,8 @@ def create_app(config: Config | None = None) -> Flask:
             body = render_metrics(session, datetime.now(UTC))
         return Response(body, mimetype="text/plain; version=0.0.4")
 
+    # Pages show times as UK wall time (GMT or BST); forms take typed times the same way.
+    app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input)
     app.register_blueprint(api)
     app.register_blueprint(api_links)
     app.register_blueprint(api_processes)

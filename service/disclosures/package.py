@@ -27,6 +27,7 @@ from service.errors import Conflict
 from service.processes.service import compiled_process
 from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
 from service.records.pdf import bullets
+from service.uktime import uk_time
 
 BASIS_LABELS = {
     "article6_basis": "UK GDPR Article 6", "article9_condition": "UK GDPR Article 9",
@@ -84,7 +85,7 @@ def package_pdf(content: Mapping[str, Any]) -> bytes:
     story: list[Any] = [
         Paragraph(f"Safeguarding information — reference {escape(content['case_reference'])}", heading),
         Paragraph(escape(f"For {recipient['person']} ({recipient['role']}, {recipient['organisation']}). "
-                         f"Sent by {sender['username']} ({sender['role']}) at {content['sent_at']}."), body),
+                         f"Sent by {sender['username']} ({sender['role']}) at {uk_time(content['sent_at'])}."), body),
         Paragraph("<b>Purpose:</b> " + escape(content["purpose"]), body),
     ]
     story += bullets("About", [f"{a['name']} ({a['role'].replace('_', ' ')})"

@@ -11,6 +11,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer
 
+from service.uktime import uk_time
+
 DECISION_FIELDS = [
     ("Outcome", "outcome"), ("Decided at", "decided_at"), ("Decision maker", "decision_maker"),
     ("Role", "decision_maker_role"), ("Article 6 basis", "article6_basis"),
@@ -38,25 +40,26 @@ def record_pdf(record: dict[str, Any], *, printed_by: str, printed_at: str) -> b
         Paragraph(f"Decision record — case {escape(case['reference'])}", heading),
         Paragraph(escape(f"{case['summary']} · {case['direction'].replace('_', ' ')} · "
                          f"{case['urgency'].replace('_', ' ')} · {case['status']}"), body),
-        Paragraph(escape(f"Printed by {printed_by} at {printed_at}. Confidential: safeguarding record."), body),
+        Paragraph(escape(f"Printed by {printed_by} at {uk_time(printed_at)}. Confidential: safeguarding record."),
+                  body),
     ]
     for decision in record["decisions"]:
         story += [Spacer(1, 4 * mm), Paragraph(f"Revision {decision['revision']}", subheading)]
-        story += [Paragraph(f"<b>{escape(label)}:</b> {escape(_plain(decision[key]))}", body)
+        story += [Paragraph(f"<b>{escape(label)}:</b> {escape(_plain(decision[key], key))}", body)
                   for label, key in DECISION_FIELDS if decision.get(key) not in (None, "")]
         story += bullets("Questions answered", [f"{a['question']} — {a['answer']}"
                                                  + (f": {a['reasons']}" if a.get("reasons") else "")
                                                  + (f" ({a['answered_by']}, {a['answered_role']})"
                                                     if a.get("answered_by") else "")
                                                  for a in decision["answers"]], styles)
-        story += bullets("Advice", [f"{a['adviser']} ({a['adviser_role']}), {a['given_at']}: {a['advice']}"
+        story += bullets("Advice", [f"{a['adviser']} ({a['adviser_role']}), {uk_time(a['given_at'])}: {a['advice']}"
                                      for a in decision["advice"]], styles)
     for entry in record["disclosures"]:
         story += [Spacer(1, 4 * mm), Paragraph(escape(f"Disclosure to {entry['recipient_person']}, "
                                                       f"{entry['recipient_organisation']}"), subheading),
-                  Paragraph(escape(f"Sent {entry['sent_at']} by {entry['channel']}; verified: "
+                  Paragraph(escape(f"Sent {uk_time(entry['sent_at'])} by {entry['channel']}; verified: "
                                    f"{entry['recipient_verified_how']}; receipt: "
-                                   f"{entry['receipt_by'] or 'not confirmed'} {entry['receipt_at'] or ''}"), body)]
+                                   f"{entry['receipt_by'] or 'not confirmed'} {uk_time(entry['receipt_at'])}"), body)]
         story += bullets("Items", [f"{i['summary_or_reference']} — {i['nature'].replace('_', ' ')}, {i['currency']}"
                                     for i in entry["items"]], styles)
     buffer = BytesIO()
@@ -72,7 +75,9 @@ def bullets(title: str, lines: list[str], styles: Any) -> list[Any]:
     return [Paragraph(f"<b>{escape(title)}</b>", styles["BodyText"]), ListFlowable(items, bulletType="bullet")]
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, key: str = "") -> str:
+    if key.endswith("_at") and isinstance(value, str):
+        return uk_time(value)
     if value is True:
         return "yes"
     if value is False:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from service.uktime import from_uk_input
+
 ROWS_SHOWN = 3
 LONG_TEXT = 200
 
@@ -123,7 +125,11 @@ def _read(one: Field, spec: Mapping[str, Any], form: Mapping[str, Any], name: st
     if one.kind == "boolean":
         return {"yes": True, "no": False}.get(str(raw), raw)
     if one.kind == "datetime" and len(str(raw)) == 16:
-        return f"{raw}:00+00:00"  # a browser's datetime-local has no seconds or zone: taken as UTC
+        # A browser's datetime-local has no zone: the person typed UK wall time.
+        try:
+            return from_uk_input(str(raw))
+        except ValueError:
+            return str(raw)  # not a time at all: the form's validation names the field
     return str(raw).strip()
 
 

@@ -119,3 +119,17 @@ def test_the_diagram_and_decision_table_editors_are_served_from_our_own_host(api
     for refused in ["/vendor/left-pad/index.js", "/vendor/dmn-js/../package.json", "/vendor/dmn-js/%2e%2e/package.json",
                     "/vendor/dmn-js/no-such-file.js"]:
         assert client.get(refused).status_code == 404, refused
+
+
+def test_pages_show_times_as_uk_wall_time(api: Api) -> None:
+    from service.uktime import uk_time
+
+    task = _to_manager_task(api)
+    assert task["due_at"], "the manager's advice step has an escalation deadline"
+    client = api.client
+    _sign_in(client, "mo.manager")
+    shown = uk_time(task["due_at"])
+    assert shown.endswith((" GMT", " BST"))
+    assert f"Due {shown}" in client.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert shown in client.get("/tasks?scope=team").get_data(as_text=True)
+    assert " UTC" not in client.get(f"/cases/{task['case_id']}").get_data(as_text=True)
