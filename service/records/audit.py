@@ -189,15 +189,25 @@ def case_events(*, session: Session, case_id: str) -> list[AuditEvent]:
     return list(session.scalars(_EVENTS_OF_CASE, {"case_id": case_id}))
 
 
-# Changes to the service itself rather than to a case: who may use it, and the processes it runs.
-SERVICE_CHANGES = ("account_created", "account_changed", "account_switched_off", "account_switched_on",
-                   "team_added", "team_removed", "process_draft_saved", "process_draft_approved", "process_published")
+# Changes to the service itself rather than to a case (who may use it, and the processes it runs),
+# with what the audit page calls each.
+SERVICE_CHANGES = {
+    "account_created": "Account created",
+    "account_changed": "Account's roles or team changed",
+    "account_switched_off": "Account switched off",
+    "account_switched_on": "Account switched on",
+    "team_added": "Team added",
+    "team_removed": "Team removed",
+    "process_draft_saved": "Process change saved as a draft",
+    "process_draft_approved": "Process change approved",
+    "process_published": "Process version published",
+}
 
 
 def service_changes(*, session: Session, before: int | None = None, limit: int = 50) -> list[AuditEvent]:
     """Changes to accounts, teams and processes, newest first; ``before`` (an event's seq) pages back."""
     query = (select(AuditEvent)
-             .where(AuditEvent.case_id.is_(None), AuditEvent.action.in_(SERVICE_CHANGES))
+             .where(AuditEvent.case_id.is_(None), AuditEvent.action.in_(list(SERVICE_CHANGES)))
              .order_by(AuditEvent.seq.desc()).limit(limit))
     if before is not None:
         query = query.where(AuditEvent.seq < before)

@@ -44,7 +44,7 @@ from service.disclosures.service import disclosures_of, link_summary, may_manage
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema
-from service.records.audit import service_changes, verify_chain
+from service.records.audit import SERVICE_CHANGES, service_changes, verify_chain
 from service.records.letter import case_letter, has_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
@@ -318,9 +318,19 @@ def audit() -> Any:
         report = verify_chain(session=db) if request.method == "POST" else None
         changes = service_changes(session=db, before=int(before) if before.isdigit() and len(before) <= 12 else None,
                                   limit=CHANGES_PER_PAGE)
-    return render_template("audit.html", reference=reference, found=found, report=report,
-                           changes=[(event, json.loads(event.summary or "{}")) for event in changes],
+    return render_template("audit.html", reference=reference, found=found, report=report, labels=SERVICE_CHANGES,
+                           changes=[(event, _readable_details(event.summary)) for event in changes],
                            older=changes[-1].seq if len(changes) == CHANGES_PER_PAGE else None)
+
+
+# Who or what a change was about comes first, what it had before last.
+_DETAIL_ORDER = ("username", "team", "process", "version", "roles", "had_roles", "had_team")
+
+
+def _readable_details(summary: str | None) -> dict[str, object]:
+    details: dict[str, object] = json.loads(summary or "{}")
+    first = [key for key in _DETAIL_ORDER if key in details]
+    return {key: details[key] for key in first + sorted(set(details) - set(first))}
 
 
 @web.get("/vendor/<library>/<path:path>")

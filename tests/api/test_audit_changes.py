@@ -88,7 +88,7 @@ def test_the_auditor_reads_the_changes_on_the_audit_page(api: Api) -> None:
     _sign_in(client, "ada.auditor")
     page = client.get("/audit").get_data(as_text=True)
     assert "Changes to accounts, teams and processes" in page
-    assert "Account created" in page and "roles: dsl; username: dev.deputy" in page
+    assert "Account created" in page and "username: dev.deputy; roles: dsl" in page
     assert SECRET not in page
     _sign_in(client, "tess.teacher")
     assert client.get("/audit").status_code == 403
