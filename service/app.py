@@ -11,6 +11,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.api.accounts import api_accounts
 from service.api.disclosures import api_links
 from service.api.processes import api_processes
 from service.api.views import api
@@ -63,6 +64,7 @@ def create_app(config: Config | None = None) -> Flask:
     # Pages show times as UK wall time (GMT or BST); forms take typed times the same way.
     app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input)
     app.register_blueprint(api)
+    app.register_blueprint(api_accounts)
     app.register_blueprint(api_links)
     app.register_blueprint(api_processes)
     app.register_blueprint(web)

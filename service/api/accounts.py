@@ -1,0 +1,107 @@
+"""The admins' API: the organisation's accounts and teams. Every change here is an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from service.accounts import service as accounts
+from service.accounts.teams import TeamSummary, list_teams
+from service.accounts.teams import create_team as add_team
+from service.accounts.teams import remove_team as drop_team
+from service.errors import InvalidInput
+
+from .views import body, current_actor, now, text_field, transaction
+
+api_accounts = Blueprint("api_accounts", __name__, url_prefix="/api")
+
+
+@api_accounts.get("/users")
+def users() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(users=[_user(u) for u in accounts.list_users(session=session, actor=actor)])
+
+
+@api_accounts.post("/users")
+def create_user() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        accounts.require_admin(actor)
+        roles = data.get("roles")
+        if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
+            raise InvalidInput("roles must be a list of role names", field="roles")
+        team = data.get("team")
+        user = accounts.create_user(session=session, username=text_field(data, "username"),
+                                    password=text_field(data, "password"), roles=roles,
+                                    display_name=text_field(data, "display_name"), email=text_field(data, "email"),
+                                    team=team if isinstance(team, str) and team else None, now=now(), by=actor)
+        return jsonify(_user(user)), 201
+
+
+@api_accounts.get("/teams")
+def teams() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(organisation=current_app.extensions["service_config"].organisation_name,
+                       teams=[_team(t) for t in list_teams(session=session, actor=actor)])
+
+
+@api_accounts.post("/teams")
+def create_team() -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        team = add_team(session=session, actor=actor, name=text_field(data, "name"), now=now())
+        return jsonify(_team(TeamSummary(team.name, 0, team.created_by, team.created_at))), 201
+
+
+@api_accounts.delete("/teams/<name>")
+def remove_team(name: str) -> Any:
+    with transaction() as session:
+        drop_team(session=session, actor=current_actor(session), name=name, now=now())
+    return "", 204
+
+
+def _team(team: TeamSummary) -> dict[str, Any]:
+    return {"name": team.name, "members": team.members, "created_by": team.created_by,
+            "created_at": team.created_at.isoformat()}
+
+
+@api_accounts.post("/users/<username>/deactivate")
+def deactivate_user(username: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username, now=now())))
+
+
+@api_accounts.post("/users/<username>/reactivate")
+def reactivate_user(username: str) -> Any:
+    with transaction() as session:
+        actor = current_actor(session)
+        return jsonify(_user(accounts.reactivate_user(session=session, actor=actor, username=username, now=now())))
+
+
+@api_accounts.patch("/users/<username>")
+def change_access(username: str) -> Any:
+    """Other roles or another team for an account; a key left out keeps what the account has."""
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        current = accounts.account(session=session, actor=actor, username=username)
+        roles = data.get("roles", current.roles.split())
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise InvalidInput("roles must be a list of role names", field="roles")
+        team = data.get("team", current.team)
+        if team is not None and not isinstance(team, str):
+            raise InvalidInput("team must be a team's name, or null for none", field="team")
+        changed = accounts.change_access(session=session, actor=actor, username=username, roles=roles,
+                                         team=team or None, now=now())
+        return jsonify(_user(changed))
+
+
+def _user(user: Any) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "email": user.email,
+            "roles": user.roles.split(), "team": user.team, "active": user.active}
