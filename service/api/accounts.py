@@ -7,10 +7,13 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from service.accounts import service as accounts
+from service.accounts.service import actor_of
 from service.accounts.teams import TeamSummary, list_teams
 from service.accounts.teams import create_team as add_team
 from service.accounts.teams import remove_team as drop_team
 from service.errors import InvalidInput
+from service.tasks.models import HumanTask
+from service.tasks.service import steps_left_behind
 
 from .views import body, current_actor, now, text_field, transaction
 
@@ -74,7 +77,9 @@ def _team(team: TeamSummary) -> dict[str, Any]:
 def deactivate_user(username: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        return jsonify(_user(accounts.deactivate_user(session=session, actor=actor, username=username, now=now())))
+        user = accounts.deactivate_user(session=session, actor=actor, username=username, now=now())
+        return jsonify(_user(user, left_behind=steps_left_behind(session=session, actor=actor_of(user),
+                                                                  active=False)))
 
 
 @api_accounts.post("/users/<username>/reactivate")
@@ -99,9 +104,14 @@ def change_access(username: str) -> Any:
             raise InvalidInput("team must be a team's name, or null for none", field="team")
         changed = accounts.change_access(session=session, actor=actor, username=username, roles=roles,
                                          team=team or None, now=now())
-        return jsonify(_user(changed))
+        return jsonify(_user(changed, left_behind=steps_left_behind(session=session, actor=actor_of(changed))))
 
 
-def _user(user: Any) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "email": user.email,
-            "roles": user.roles.split(), "team": user.team, "active": user.active}
+def _user(user: Any, left_behind: list[HumanTask] | None = None) -> dict[str, Any]:
+    shown = {"username": user.username, "display_name": user.display_name, "email": user.email,
+             "roles": user.roles.split(), "team": user.team, "active": user.active}
+    if left_behind is not None:
+        # Open steps given to them that they can no longer work: someone must give them to a colleague.
+        shown["steps_left_behind"] = [{"task_id": t.id, "case_id": t.case_id, "name": t.name, "role": t.role,
+                                       "due_at": t.due_at.isoformat() if t.due_at else None} for t in left_behind]
+    return shown

@@ -301,7 +301,8 @@ def document() -> dict[str, Any]:
                 "responses": _responses({"204": {"description": "Removed"}}, "403", "404", "409")}},
             "/api/users/{username}": {"patch": {
                 "summary": "Give an account other roles or another team (admins; audited with what it had); "
-                           "a key left out keeps what the account has",
+                           "a key left out keeps what the account has. `steps_left_behind`: open steps given "
+                           "to it that it can no longer work, for someone to give to a colleague",
                 "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
                 "requestBody": _body({"type": "object", "properties": {
@@ -310,7 +311,8 @@ def document() -> dict[str, Any]:
                              "description": "one of GET /api/teams; required for practitioners and managers"}}}),
                 "responses": _responses(_ok("The account", OBJECT), "400", "403", "404", "409", "422")}},
             "/api/users/{username}/deactivate": {"post": {
-                "summary": "Switch an account off (admins): it cannot sign in and its tokens are revoked",
+                "summary": "Switch an account off (admins): it cannot sign in and its tokens are revoked; "
+                           "`steps_left_behind` lists the open steps given to it",
                 "security": [{"bearer": []}],
                 "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
                 "responses": _responses(_ok("The account", OBJECT), "403", "404", "409")}},

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.access import authorise_task_work
+from service.access import authorise_task_work, can_work_task
 from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
@@ -203,6 +203,19 @@ def complete_task(
         email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
     _flush(session)
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
+
+
+def steps_left_behind(*, session: Session, actor: Actor, active: bool = True) -> list[HumanTask]:
+    """Open steps given to (or claimed by) someone that they cannot work as they now are: after their
+    roles or team changed, or (``active=False``) once their account is switched off. Someone must give
+    these to a colleague, or they wait for their escalation."""
+    rows = session.execute(
+        select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
+        .where(HumanTask.state == TaskStatus.OPEN,
+               or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
+        .order_by(HumanTask.due_at)
+    ).all()
+    return [task for task, case in rows if not active or not can_work_task(actor, task, case)]
 
 
 def _policy_step(case: Case, task: HumanTask) -> str | None:

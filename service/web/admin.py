@@ -12,6 +12,7 @@ from service.accounts import service as accounts
 from service.accounts.teams import create_team, list_teams, remove_team
 from service.actors import ROLES
 from service.errors import DomainError, InvalidInput
+from service.tasks.service import steps_left_behind
 
 from .views import actor, now, transaction
 
@@ -91,9 +92,18 @@ def reactivate(username: str) -> Any:
 
 def _switch(username: str, switch: Callable[..., Any], done: str) -> Any:
     with transaction() as db:
-        switch(session=db, actor=actor(), username=username, now=now())
-    flash(f"Account {username} {done}")
+        user = switch(session=db, actor=actor(), username=username, now=now())
+        left = len(steps_left_behind(session=db, actor=accounts.actor_of(user), active=user.active))
+    flash(f"Account {username} {done}" + _left_behind(username, left))
     return redirect(url_for("web_admin.accounts_page"))
+
+
+def _left_behind(username: str, steps: int) -> str:
+    if not steps:
+        return ""
+    return (f" {steps} open step{'s' if steps > 1 else ''} given to {username} can no longer be worked by them: "
+            "a manager of the case's team or the DSL should give "
+            f"{'them' if steps > 1 else 'it'} to someone else.")
 
 
 def _account_page(username: str, error: str | None = None, status: int = 200,
@@ -115,11 +125,13 @@ def change_access(username: str) -> Any:
     roles, team = request.form.getlist("roles"), request.form.get("team", "").strip()
     try:
         with transaction() as db:
-            accounts.change_access(session=db, actor=actor(), username=username, roles=roles, team=team or None,
-                                   now=now())
+            user = accounts.change_access(session=db, actor=actor(), username=username, roles=roles,
+                                          team=team or None, now=now())
+            left = len(steps_left_behind(session=db, actor=accounts.actor_of(user)))
     except DomainError as exc:
         if exc.status == 404:
             raise
         return _account_page(username, exc.message, exc.status, {"roles": roles, "team": team})
-    flash(f"Account {username} now has: {', '.join(sorted(set(roles)))}" + (f", in {team}." if team else "."))
+    flash(f"Account {username} now has: {', '.join(sorted(set(roles)))}" + (f", in {team}." if team else ".")
+          + _left_behind(username, left))
     return redirect(url_for("web_admin.accounts_page"))

@@ -101,3 +101,25 @@ def test_the_admin_changes_an_account_and_switches_one_on_in_the_browser(api: Ap
                            data={"csrf_token": _csrf(client, "/admin/accounts")})
     assert switched.status_code == 302 and _account(api, "theo.assistant")["active"] is True
     assert client.get("/admin/accounts/nobody").status_code == 404
+
+
+def test_the_admin_is_told_which_open_steps_a_change_leaves_behind(api: Api) -> None:
+    case = api.post("/api/cases", "tess.teacher", {"direction": "outbound_concern", "urgency": "routine",
+                                                    "summary": "A worry"}, expect=201)
+    [step] = case["open_tasks"]
+    moved = api.call("PATCH", "/api/users/tess.teacher", "sam.admin", 200,
+                     json={"roles": ["manager"], "team": "south"}).get_json()
+    assert [(s["task_id"], s["case_id"], s["role"]) for s in moved["steps_left_behind"]] == [
+        (step["id"], case["id"], "practitioner")]
+    back = api.call("PATCH", "/api/users/tess.teacher", "sam.admin", 200,
+                    json={"roles": ["practitioner"], "team": "north"}).get_json()
+    assert back["steps_left_behind"] == [], "her own step is hers to work again"
+    off = api.post("/api/users/tess.teacher/deactivate", "sam.admin")
+    assert [s["task_id"] for s in off["steps_left_behind"]] == [step["id"]]
+    assert "steps_left_behind" not in api.post("/api/users/tess.teacher/reactivate", "sam.admin")
+
+    client = api.client
+    _sign_in(client, "sam.admin")
+    client.post("/admin/accounts/tess.teacher/deactivate", data={"csrf_token": _csrf(client, "/admin/accounts")})
+    told = client.get("/admin/accounts").get_data(as_text=True)
+    assert "1 open step given to tess.teacher can no longer be worked by them" in told
