@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from service.accounts import service as accounts
-from service.accounts.service import actor_of
 from service.accounts.teams import TeamSummary, list_teams
 from service.accounts.teams import create_team as add_team
 from service.accounts.teams import remove_team as drop_team
@@ -78,8 +77,7 @@ def deactivate_user(username: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         user = accounts.deactivate_user(session=session, actor=actor, username=username, now=now())
-        return jsonify(_user(user, left_behind=steps_left_behind(session=session, actor=actor_of(user),
-                                                                  active=False)))
+        return jsonify(_user(user, left_behind=steps_left_behind(session=session, user=user)))
 
 
 @api_accounts.post("/users/<username>/reactivate")
@@ -104,7 +102,7 @@ def change_access(username: str) -> Any:
             raise InvalidInput("team must be a team's name, or null for none", field="team")
         changed = accounts.change_access(session=session, actor=actor, username=username, roles=roles,
                                          team=team or None, now=now())
-        return jsonify(_user(changed, left_behind=steps_left_behind(session=session, actor=actor_of(changed))))
+        return jsonify(_user(changed, left_behind=steps_left_behind(session=session, user=changed)))
 
 
 def _user(user: Any, left_behind: list[HumanTask] | None = None) -> dict[str, Any]:

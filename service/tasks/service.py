@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.access import authorise_task_work, can_work_task
+from service.accounts.models import User
+from service.accounts.service import actor_of
 from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
@@ -205,17 +207,18 @@ def complete_task(
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
 
 
-def steps_left_behind(*, session: Session, actor: Actor, active: bool = True) -> list[HumanTask]:
-    """Open steps given to (or claimed by) someone that they cannot work as they now are: after their
-    roles or team changed, or (``active=False``) once their account is switched off. Someone must give
-    these to a colleague, or they wait for their escalation."""
+def steps_left_behind(*, session: Session, user: User) -> list[HumanTask]:
+    """Open steps given to (or claimed by) an account that it cannot work as it now is: after its roles
+    or team changed, or all of them once it is switched off. Someone must give these to a colleague,
+    or they wait for their escalation."""
     rows = session.execute(
         select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
         .where(HumanTask.state == TaskStatus.OPEN,
-               or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
+               or_(HumanTask.assignee == user.username, HumanTask.claimed_by == user.username))
         .order_by(HumanTask.due_at)
     ).all()
-    return [task for task, case in rows if not active or not can_work_task(actor, task, case)]
+    actor = actor_of(user)
+    return [task for task, case in rows if not user.active or not can_work_task(actor, task, case)]
 
 
 def _policy_step(case: Case, task: HumanTask) -> str | None:

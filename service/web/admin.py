@@ -93,7 +93,7 @@ def reactivate(username: str) -> Any:
 def _switch(username: str, switch: Callable[..., Any], done: str) -> Any:
     with transaction() as db:
         user = switch(session=db, actor=actor(), username=username, now=now())
-        left = len(steps_left_behind(session=db, actor=accounts.actor_of(user), active=user.active))
+        left = len(steps_left_behind(session=db, user=user))
     flash(f"Account {username} {done}" + _left_behind(username, left))
     return redirect(url_for("web_admin.accounts_page"))
 
@@ -127,7 +127,7 @@ def change_access(username: str) -> Any:
         with transaction() as db:
             user = accounts.change_access(session=db, actor=actor(), username=username, roles=roles,
                                           team=team or None, now=now())
-            left = len(steps_left_behind(session=db, actor=accounts.actor_of(user)))
+            left = len(steps_left_behind(session=db, user=user))
     except DomainError as exc:
         if exc.status == 404:
             raise
