@@ -117,12 +117,16 @@ def _publish_bundled_process(database_url: str) -> str | None:
 
 def run(argv: list[str] | None = None) -> int:
     """``main`` with a missing or unusable master-key file reported in one line, not a traceback."""
+    from service.config import SettingError
     from service.disclosures.keys import KeyUnavailable
 
     try:
         return main(argv)
     except KeyUnavailable as exc:
         print(f"error: {exc} (set DISCLOSURE_KEYS_FILE; see the README, 'Secure links')", file=sys.stderr)
+        return 1
+    except SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
 
 

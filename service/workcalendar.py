@@ -1,29 +1,30 @@
-"""Working hours, working days and school days: the one calendar every deadline is computed with.
+"""Working hours, working days and school days: the calendars every deadline is computed with.
 
 The guidance sets its deadlines in working time ("2 working hours", "1 working day", "5 school
 days"). A working day here is a weekday that is not an England and Wales bank holiday (from the
 ``holidays`` package); working hours run from ``day_start`` to ``day_end`` in UK local time.
-School days are counted as working days: term dates differ by school and are not modelled, so a
-deadline falling in a school holiday is early rather than late.
+A school day is a working day on which the organisation's schools are open: the school calendar is
+the working calendar with the closures of the ``SCHOOL_CLOSURES`` setting (holidays, half terms)
+as ``extra_closures``. After the last closure it lists, school days are working days again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
 
-from service.config import Config
+from service.config import Config, parse_closures
 
 UK_TIME = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Opening hours in a time zone, minus weekends and bank holidays."""
+    """Opening hours in a time zone, minus weekends, bank holidays and any extra closures."""
 
     day_start: time = time(9, 0)
     day_end: time = time(17, 0)
@@ -114,4 +115,12 @@ def calendar_for_hours(hours: str) -> WorkingCalendar:
     return WorkingCalendar(day_start=start, day_end=end)
 
 
-DEFAULT_CALENDAR = calendar_for_hours(Config.from_env().working_hours)
+def school_calendar(hours: str, closures: str) -> WorkingCalendar:
+    """The calendar school days are counted on: open during ``hours`` on working days, except the
+    ``closures`` ("2026-12-21..2027-01-01,2027-02-15..2027-02-19", the SCHOOL_CLOSURES setting)."""
+    return replace(calendar_for_hours(hours), extra_closures=parse_closures(closures))
+
+
+_CONFIG = Config.from_env()
+DEFAULT_CALENDAR = calendar_for_hours(_CONFIG.working_hours)
+DEFAULT_SCHOOL_CALENDAR = school_calendar(_CONFIG.working_hours, _CONFIG.school_closures)

@@ -1,4 +1,5 @@
-"""The working calendar: 09:00-17:00 UK time, weekdays, minus England and Wales bank holidays.
+"""The working calendar: 09:00-17:00 UK time, weekdays, minus England and Wales bank holidays; and the
+school calendar, which also skips the organisation's school closures (SCHOOL_CLOSURES).
 
 Every expectation below is worked out by hand from a real 2026 calendar:
 - Wednesday 25 November 2026 is an ordinary working day (GMT, so UK time == UTC);
@@ -13,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from service.workcalendar import DEFAULT_CALENDAR, UK_TIME, WorkingCalendar
+from service.config import Config, SettingError, parse_closures
+from service.workcalendar import DEFAULT_CALENDAR, DEFAULT_SCHOOL_CALENDAR, UK_TIME, WorkingCalendar, school_calendar
 
 CAL = WorkingCalendar()
 
@@ -337,3 +339,137 @@ def test_working_hours_come_from_the_setting() -> None:
     assert (early.day_start, early.day_end) == (time(8, 0), time(16, 30))
     with pytest.raises(ValueError, match="09:00-17:00"):
         calendar_for_hours("nine to five")
+
+
+# --- school days: the school calendar ------------------------------------------------------------
+# Built explicitly from a closures text, so nothing here depends on SCHOOL_CLOSURES. 2027: half term
+# Monday 15 - Friday 19 February (GMT); the early May bank holiday is Monday 3 May (BST, UTC + 1).
+
+HALF_TERM = "2027-02-15..2027-02-19"
+
+
+def test_five_school_days_from_before_a_half_term_land_after_it() -> None:
+    school = school_calendar("09:00-17:00", HALF_TERM)
+    # Thursday 11 February 10:00 + 5 school days: Friday 12th, then the half term is skipped, then
+    # Monday 22nd to Thursday 25th 10:00; as working days it would be Thursday 18th, in the half term.
+    assert school.add_working_days(utc(2027, 2, 11, 10, 0), 5) == utc(2027, 2, 25, 10, 0)
+    assert CAL.add_working_days(utc(2027, 2, 11, 10, 0), 5) == utc(2027, 2, 18, 10, 0)
+    assert not school.is_working_day(date(2027, 2, 15)) and not school.is_working_day(date(2027, 2, 19))
+    assert school.is_working_day(date(2027, 2, 12)) and school.is_working_day(date(2027, 2, 22))
+
+
+def test_a_bank_holiday_in_term_is_not_a_school_day() -> None:
+    school = school_calendar("09:00-17:00", HALF_TERM)
+    # Thursday 29 April 10:00 BST (09:00 UTC) + 5: Friday 30th, Monday 3 May (bank holiday) skipped,
+    # Tuesday 4th to Friday 7th.
+    assert school.add_working_days(utc(2027, 4, 29, 9, 0), 5) == utc(2027, 5, 7, 9, 0)
+    assert not school.is_working_day(date(2027, 5, 3))
+
+
+def test_school_days_over_the_christmas_holiday() -> None:
+    school = school_calendar("09:00-17:00", "2026-12-21..2027-01-01")
+    # Thursday 17 December 2026 16:00 + 1 school day: 1h on the 17th, 7h on Friday 18th -> 16:00.
+    assert school.add_working_days(utc(2026, 12, 17, 16, 0), 1) == utc(2026, 12, 18, 16, 0)
+    # + 2: the holiday (and its bank holidays) skipped, on to Monday 4 January 2027.
+    assert school.add_working_days(utc(2026, 12, 17, 16, 0), 2) == utc(2027, 1, 4, 16, 0)
+    assert school.end_of_working_day(utc(2026, 12, 22, 10, 0)) == utc(2027, 1, 4, 17, 0)
+
+
+def test_the_school_calendar_keeps_the_working_hours() -> None:
+    school = school_calendar("08:30-15:30", HALF_TERM)
+    assert (school.day_start, school.day_end, school.zone) == (time(8, 30), time(15, 30), UK_TIME)
+    with pytest.raises(ValueError, match="09:00-17:00"):
+        school_calendar("all day", HALF_TERM)
+
+
+def test_without_closures_school_days_are_working_days() -> None:
+    school = school_calendar("09:00-17:00", "")
+    assert school == CAL
+    assert school.add_working_days(utc(2027, 2, 11, 10, 0), 5) == CAL.add_working_days(utc(2027, 2, 11, 10, 0), 5)
+
+
+def test_the_default_school_calendar_is_the_working_calendar_less_the_configured_closures() -> None:
+    # Whatever the environment says: the same hours as working time, the closures of the setting.
+    config = Config.from_env()
+    assert (DEFAULT_SCHOOL_CALENDAR.day_start, DEFAULT_SCHOOL_CALENDAR.day_end) == (
+        DEFAULT_CALENDAR.day_start, DEFAULT_CALENDAR.day_end)
+    assert DEFAULT_SCHOOL_CALENDAR.extra_closures == parse_closures(config.school_closures)
+
+
+# --- the SCHOOL_CLOSURES setting -----------------------------------------------------------------
+
+
+def test_closures_are_dates_and_inclusive_ranges() -> None:
+    assert parse_closures("2027-02-15..2027-02-17,2027-05-31") == {
+        date(2027, 2, 15), date(2027, 2, 16), date(2027, 2, 17), date(2027, 5, 31)}
+    assert parse_closures("2027-02-15..2027-02-15") == {date(2027, 2, 15)}
+    # A range over a month and a year end.
+    assert len(parse_closures("2026-12-21..2027-01-01")) == 12
+
+
+def test_closures_ignore_spaces_and_empty_parts() -> None:
+    assert parse_closures(" 2027-02-15 .. 2027-02-16 ,\n 2027-05-31 ,, ") == {
+        date(2027, 2, 15), date(2027, 2, 16), date(2027, 5, 31)}
+    assert parse_closures("") == frozenset() == parse_closures(" , ")
+
+
+def test_overlapping_closures_are_merged() -> None:
+    assert parse_closures("2027-02-15..2027-02-17,2027-02-16..2027-02-18") == {
+        date(2027, 2, 15), date(2027, 2, 16), date(2027, 2, 17), date(2027, 2, 18)}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027-02-30", "SCHOOL_CLOSURES: '2027-02-30' is not a date (use YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)"),
+        ("2027-02-15..2027-02-30", "SCHOOL_CLOSURES: '2027-02-30' is not a date (use YYYY-MM-DD or "
+                                   "YYYY-MM-DD..YYYY-MM-DD)"),
+        ("2027-01-04, half term", "SCHOOL_CLOSURES: 'half term' is not a date (use YYYY-MM-DD or "
+                                  "YYYY-MM-DD..YYYY-MM-DD)"),
+        ("20270215", "SCHOOL_CLOSURES: '20270215' is not a date"),  # only the YYYY-MM-DD form
+        ("2027-2-15", "SCHOOL_CLOSURES: '2027-2-15' is not a date"),
+        ("2027-02-15 2027-02-19", "SCHOOL_CLOSURES: '2027-02-15 2027-02-19' is not a date"),  # a comma missing
+        ("2027-02-15..", "SCHOOL_CLOSURES: '2027-02-15..' is not a date"),
+        ("2027-02-15...2027-02-19", "SCHOOL_CLOSURES: '.2027-02-19' is not a date"),
+        ("2027-02-15..2027-02-17..2027-02-19", "SCHOOL_CLOSURES: '2027-02-15..2027-02-17..2027-02-19' is not a date "
+                                               "or a range"),
+        ("2027-02-19..2027-02-15", "SCHOOL_CLOSURES: '2027-02-19..2027-02-15' ends before it starts"),
+        ("2027-02-15..2072-02-19", "SCHOOL_CLOSURES: '2027-02-15..2072-02-19' is longer than a year"),
+    ],
+)
+def test_a_malformed_closure_is_named_in_one_line(text: str, message: str) -> None:
+    with pytest.raises(SettingError) as refused:
+        parse_closures(text)
+    assert str(refused.value).startswith(message)
+    assert "\n" not in str(refused.value)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_a_malformed_setting_stops_the_configuration_being_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCHOOL_CLOSURES", "2026-12-21..2027-01-01,2027-02-30")
+    with pytest.raises(SettingError, match=r"^SCHOOL_CLOSURES: '2027-02-30' is not a date \(use YYYY-MM-DD"):
+        Config.from_env()
+    monkeypatch.setenv("SCHOOL_CLOSURES", "2027-02-15..2027-02-19")
+    assert Config.from_env().school_closure_dates == parse_closures(HALF_TERM)
+    assert school_calendar("09:00-17:00", Config.from_env().school_closures).extra_closures == parse_closures(HALF_TERM)
+
+
+def test_the_default_closures_are_the_typical_school_holidays_of_2026_27_and_2027_28() -> None:
+    closed = Config().school_closure_dates
+    typical = {
+        "October half term": (date(2026, 10, 26), date(2027, 10, 29)),
+        "Christmas": (date(2026, 12, 21), date(2027, 12, 20)),
+        "February half term": (date(2027, 2, 15), date(2028, 2, 18)),
+        "Easter": (date(2027, 4, 9), date(2028, 4, 10)),
+        "May half term": (date(2027, 6, 4), date(2028, 5, 29)),
+        "summer": (date(2027, 8, 2), date(2028, 8, 31)),
+    }
+    for holiday, days in typical.items():
+        assert all(day in closed for day in days), holiday
+    # Term days stay school days.
+    for term_day in (date(2026, 12, 18), date(2027, 1, 4), date(2027, 2, 12), date(2027, 2, 22), date(2027, 9, 6),
+                     date(2028, 1, 4), date(2028, 7, 20)):
+        assert term_day not in closed, term_day
+    # With them, 5 school days from the Thursday before the February half term land after it.
+    school = WorkingCalendar(extra_closures=closed)
+    assert school.add_working_days(utc(2027, 2, 11, 10, 0), 5) == utc(2027, 2, 25, 10, 0)

@@ -22,11 +22,11 @@ from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
-from service.disclosures.service import disclosures_of, link_summary
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.processes.service import form_schema
+from service.processes.service import form_schema, policy_step
+from service.records import view
 from service.records.audit import case_events, record_event
-from service.records.models import AuditEvent, DecisionRecord, DisclosureLogEntry, SharingRequest
+from service.records.models import AuditEvent
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import assign_task, get_task
 
@@ -135,7 +135,10 @@ def next_tasks(*, session: Session, case: Case, actor: Actor) -> list[HumanTask]
     return [t for t in found if can_work_task(actor, t, case)]
 
 
-def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) -> dict[str, Any]:
+def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime, with_case: bool = False
+                ) -> dict[str, Any]:
+    """A task with its form and answers; ``with_case`` adds the case so far (every answer, in plain words)
+    and, at an open record step, the record's preview."""
     task = get_task(session=session, task_id=task_id)
     case = get_case(session=session, case_id=task.case_id)
     require_case_data_role(actor)
@@ -145,8 +148,14 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime) 
     data: dict[str, Any] = dict(task.answers or {})
     if task.state == TaskStatus.OPEN:
         data = {k: v for k, v in load_instance(case).task_data(task.id).items() if _is_plain(v)}
-    return {**task_summary(task), "case_reference": case.reference,
-            "form_schema": form_schema(case.process_version, task.form), "data": data, "draft": task.draft}
+    detail = {**task_summary(task), "case_reference": case.reference,
+              "form_schema": form_schema(case.process_version, task.form), "data": data, "draft": task.draft}
+    if with_case:
+        detail["case_so_far"] = view.case_so_far(session=session, case=case)
+        if task.state == TaskStatus.OPEN and policy_step(case.process_version, task.element_id) == "record":
+            detail["record_preview"] = view.record_preview(session=session, case=case, actor=actor,
+                                                           now=now)["sections"]
+    return detail
 
 
 def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
@@ -184,23 +193,8 @@ READS = ("case_read", "task_read", "record_read", "letter_read")
 
 
 def record_detail(case: Case, session: Session) -> dict[str, Any]:
-    revisions = session.scalars(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
-                                .order_by(DecisionRecord.revision)).all()
-    request = session.scalars(select(SharingRequest).where(SharingRequest.case_id == case.id)).one_or_none()
-    disclosures = session.scalars(select(DisclosureLogEntry).where(DisclosureLogEntry.case_id == case.id)
-                                  .order_by(DisclosureLogEntry.id)).all()
-    links = {d.task_id: link_summary(d, datetime.now(UTC)) for d in disclosures_of(session=session, case_id=case.id)}
-    return {
-        "case": case_summary(case),
-        "sharing_request": _columns(request, exclude=("id", "case_id")) | {
-            "subjects": [_columns(s, exclude=("id", "request_id")) for s in request.subjects]} if request else None,
-        "decisions": [_columns(r, exclude=("case_id",)) | {
-            "answers": [_columns(a, exclude=("id", "decision_id")) for a in r.answers],
-            "advice": [_columns(a, exclude=("id", "decision_id")) for a in r.advice]} for r in revisions],
-        "disclosures": [_columns(d, exclude=("case_id",)) | {
-            "items": [_columns(i, exclude=("id", "disclosure_id")) for i in d.items],
-            "secure_link": links.get(d.task_id or "")} for d in disclosures],
-    }
+    """The case's decision record as JSON, with the sections every face of the record is rendered from."""
+    return view.record_detail(case, session)
 
 
 def case_summary(case: Case) -> dict[str, Any]:
@@ -214,15 +208,6 @@ def task_summary(task: HumanTask) -> dict[str, Any]:
             "role": task.role, "state": task.state, "assignee": task.assignee, "claimed_by": task.claimed_by,
             "form": task.form, "due_at": _iso(task.due_at), "created_at": task.created_at.isoformat(),
             "completed_by": task.completed_by, "closed_at": _iso(task.closed_at)}
-
-
-def _columns(row: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    values = {}
-    for column in row.__table__.columns:
-        if column.key not in exclude:
-            value = getattr(row, column.key)
-            values[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -163,6 +163,12 @@ def document() -> dict[str, Any]:
                                          "approved_by": NULLABLE_TEXT, "approved_at": NULLABLE_TEXT,
                                          "published_version": {"type": "integer", "nullable": True},
                                          "diff": _ref("VersionDiff")}},
+                "Section": {"type": "object", "required": ["title", "lines", "parts"], "properties": {
+                    "title": {"type": "string"},
+                    "lines": {"type": "array", "items": {"type": "object", "required": ["label", "value"],
+                                                         "properties": {"label": {"type": "string"},
+                                                                        "value": {"type": "string"}}}},
+                    "parts": {"type": "array", "items": OBJECT}}},
                 "Case": {"type": "object", "required": ["id", "reference", "status"],
                          "properties": {"id": ID, "reference": {"type": "string"}, "status": {"type": "string"},
                                         "direction": {"type": "string"}, "urgency": {"type": "string"},
@@ -201,9 +207,15 @@ def document() -> dict[str, Any]:
                                         "parameters": PATH_ID, "security": [{"bearer": []}],
                                         "responses": _responses(_ok("The case", _ref("Case")), "403", "404")}},
             "/api/cases/{id}/record": {"get": {
-                "summary": "The decision record: the request, each decision revision, the disclosure log",
+                "summary": "The decision record: the request, each decision revision (with every answer of every "
+                           "step), new information, the disclosure log; and `sections`, the same record as the "
+                           "case page and the PDF show it",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
-                "responses": _responses(_ok("The record", OBJECT), "403", "404")}},
+                "responses": _responses(_ok("The record", {"type": "object", "required": ["case", "decisions",
+                                                                                           "sections"],
+                                                           "properties": {"sections": {"type": "array",
+                                                                                       "items": _ref("Section")}}}),
+                                        "403", "404")}},
             "/api/cases/{id}/record.pdf": {"get": {
                 "summary": "The decision record as a PDF (also: the record with Accept: application/pdf)",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
@@ -213,6 +225,13 @@ def document() -> dict[str, Any]:
                            "lawful basis, their rights and who to contact (to print); 404 until something is shared",
                 "parameters": PATH_ID, "security": [{"bearer": []}],
                 "responses": _pdf("The letter as a PDF")}},
+            "/api/cases/{id}/new-information": {"post": {
+                "summary": "New information about a decided case: its review opens now, not on its review date "
+                           "(the practitioner whose case it is, a manager of its team or the DSL)",
+                "parameters": PATH_ID, "security": [{"bearer": []}],
+                "requestBody": _body({"type": "object", "required": ["information"], "properties": {
+                    "information": {"type": "string", "minLength": 3, "maxLength": 4000}}}),
+                "responses": _responses(_ok("The case", _ref("Case")), "400", "403", "404", "409", "422")}},
             "/api/cases/{id}/receipt": {"post": {
                 "summary": "Record that the recipient confirmed receipt", "parameters": PATH_ID,
                 "security": [{"bearer": []}],
@@ -252,7 +271,8 @@ def document() -> dict[str, Any]:
                 "responses": _responses(_ok("Open tasks, soonest due first", {"type": "object", "properties": {
                     "tasks": {"type": "array", "items": _ref("Task")}, "count": {"type": "integer"}}}),
                     "403", "422")}},
-            "/api/tasks/{id}": {"get": {"summary": "A task with its form (JSON Schema) and current data",
+            "/api/tasks/{id}": {"get": {"summary": "A task with its form (JSON Schema), current data, the case so "
+                                                   "far (`case_so_far`) and, at the record step, `record_preview`",
                                         "parameters": TASK_ID, "security": [{"bearer": []}],
                                         "responses": _responses(_ok("The task", _ref("Task")), "403", "404")}},
             "/api/tasks/{id}/claim": {"post": {**task_action, "summary": "Take a queued task"}},

@@ -26,6 +26,7 @@ from service.errors import InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
 from service.records.audit import service_changes, verify_chain
 from service.records.letter import case_letter
+from service.records.new_information import bring_new_information
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
@@ -165,6 +166,18 @@ def confirm_receipt(case_id: str) -> Any:
         return jsonify(casework.case_detail(case, session))
 
 
+@api.post("/cases/<case_id>/new-information")
+def new_information(case_id: str) -> Any:
+    """New information about a decided case: its review step opens at once, with the information recorded."""
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        require_case_worker(actor)
+        case = bring_new_information(session=session, case_id=case_id, actor=actor,
+                                     information=data.get("information"), now=now())
+        return jsonify(casework.case_detail(case, session))
+
+
 @api.get("/tasks")
 def list_tasks() -> Any:
     with transaction() as session:
@@ -186,7 +199,7 @@ def _limit(raw: str | None, default: int = 100) -> int:
 def get_task(task_id: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        return jsonify(casework.task_detail(session=session, task_id=task_id, actor=actor, now=now()))
+        return jsonify(casework.task_detail(session=session, task_id=task_id, actor=actor, now=now(), with_case=True))
 
 
 def _task_action(task_id: str, action: str) -> Any:

@@ -19,6 +19,7 @@ class LinkState(StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     LOCKED = "locked"  # five wrong codes
+    RECEIPT_CONFIRMED = "receipt_confirmed"  # opened, and the recipient confirmed they have it
 
 
 class SecureDisclosure(Base):
@@ -60,6 +61,8 @@ class SecureDisclosure(Base):
             return LinkState.REVOKED
         if self.locked_at is not None:
             return LinkState.LOCKED
+        if self.receipt_at is not None:
+            return LinkState.RECEIPT_CONFIRMED
         if self.opened_at is not None:
             return LinkState.OPENED
         if now >= self.expires_at:

@@ -26,6 +26,7 @@ from service.cases.models import Case
 from service.errors import Conflict
 from service.processes.service import compiled_process
 from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
+from service.records.identifying import identifying_details
 from service.records.pdf import bullets
 from service.uktime import uk_time
 
@@ -53,8 +54,7 @@ def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], s
         "sender": {"username": sender.username, "role": sender.primary_role, "team": sender.team},
         "recipient": {key: str(chosen.get(f"recipient_{key}", "")) for key in
                       ("person", "role", "organisation", "email")},
-        "about": [{"role": str(s.get("role", "")), "name": str(s.get("name", "")),
-                   "identifiers": str(s.get("identifiers", ""))} for s in answered.get("subjects", [])],
+        "about": people_shared(answered.get("subjects") or [], chosen.get("identifying_details_shared")),
         "purpose": purpose_text(answered),
         "lawful_basis": [{"label": BASIS_LABELS[key], "value": str(facts[key])} for key in BASIS_OUTPUTS
                          if facts.get(key)],
@@ -66,6 +66,25 @@ def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], s
         "withheld": chosen.get("withheld_and_why"),
         "restrictions": chosen.get("onward_sharing_restrictions"),
     }
+
+
+def people_shared(subjects: list[Any], chosen: Any) -> list[dict[str, str]]:
+    """The people the package names, with only the identifying details chosen to go with it.
+
+    Without a choice (a form that does not ask for one) every detail goes, as before the choice existed."""
+    people = [s for s in subjects if isinstance(s, Mapping)]
+    if not isinstance(chosen, list):
+        return [{"role": str(s.get("role", "")), "name": str(s.get("name", "")),
+                 "identifiers": str(s.get("identifiers") or "")} for s in people]
+    picked, about = set(chosen), []
+    for person in people:
+        name = str(person.get("name", "")).strip()
+        [named, *details] = identifying_details([person]) or [""]
+        kept = [d.removeprefix(f"{name}: ") for d in details if d in picked]
+        if named in picked or kept:
+            about.append({"role": str(person.get("role", "")), "name": name if named in picked else "(name withheld)",
+                          "identifiers": ", ".join(kept)})
+    return about
 
 
 def watermark_text(content: Mapping[str, Any]) -> str:

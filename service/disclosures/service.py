@@ -5,7 +5,9 @@ and queues an email to the recipient carrying only the link. The one-time code n
 with it: the sender reads it to the recipient by phone (``reveal_code``). The recipient's side:
 ``enter_code`` (throttled; five wrong codes lock the link), ``download_pdf`` once,
 ``confirm_receipt`` (delivered to the case as the ``receipt_confirmed`` message). Every attempt,
-successful or not, is an audit event.
+successful or not, is an audit event. A link stays usable for its lifetime (``SECURE_LINK_HOURS``)
+and never expires before the case's deadline for the receipt, e.g. 5 school days for a
+child-protection file sent to a new school.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from sqlalchemy.orm import Session
 from service.access import can_work_task, require_case_worker, require_readable
 from service.actors import Actor
 from service.cases import service as cases
-from service.cases.models import Case
+from service.cases.models import Case, CaseStatus
 from service.db import is_postgres
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from service.notifications.service import notify_user, queue_email
 from service.processes.service import compiled_process
 from service.records.audit import record_event
 from service.tasks import service as tasks
+from service.uktime import uk_time
 
 from .keys import Keyring, open_sealed, seal
 from .models import MAX_CODE_FAILURES, LinkState, SecureDisclosure
@@ -40,6 +43,8 @@ from .package import package_content
 CODE_DIGITS = 8
 SECURE_LINK = "secure_link"
 RECEIPT_MESSAGE = "receipt_confirmed"
+# The timer a case waits on, beside the receipt message, after "Send securely": its receipt deadline.
+RECEIPT_DEADLINE_TIMER = "receipt_overdue"
 
 
 class LinkRefused(DomainError):
@@ -74,6 +79,8 @@ class SentLink:
 REFUSALS = {
     LinkState.EXPIRED: "This link has expired. Ask the sender to send the information again.",
     LinkState.OPENED: "This link has already been used: it opens only once. Ask the sender if you need it again.",
+    LinkState.RECEIPT_CONFIRMED: "This link has already been used and its receipt confirmed: it opens only once. "
+                                 "Ask the sender if you need the information again.",
     LinkState.REVOKED: "The sender has withdrawn this link. Contact them if you were expecting information.",
     LinkState.LOCKED: "This link is locked after too many wrong codes. Contact the sender for a new link.",
 }
@@ -101,14 +108,17 @@ def send_secure_link(
         raise Conflict(f"'{task.name}' does not send anything: a secure link can only be sent from 'Send securely'")
     facts = cases.load_instance(case).task_data(task.id)
     content = package_content(session=session, case=case, facts=facts, sender=actor, now=now)
-    expires_at = now + lifetime
+    # The receipt deadline is set only once the task is completed, so the answer says how the expiry is chosen.
     answers = {"channel": SECURE_LINK, "sent_confirmed": True, "security_controls": (
         f"Encrypted package (AES-256-GCM, its key wrapped by a master key); single-use link emailed to "
-        f"{content['recipient']['email']}, expiring {expires_at.isoformat(timespec='minutes')}; one-time code "
-        "given separately by phone; locks after 5 wrong codes; watermarked with the recipient's name")}
-    tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now, secure_link_sent=True)
-    return _seal_and_send(session=session, case=case, task_id=task.id, content=content, actor=actor, keyring=keyring,
-                          now=now, expires_at=expires_at, base_url=base_url)
+        f"{content['recipient']['email']}, expiring {lifetime.total_seconds() / 3600:g} hours after sending or at "
+        "the receipt deadline, whichever is later; one-time code given separately by phone; locks after 5 wrong "
+        "codes; watermarked with the recipient's name")}
+    completion = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now,
+                                     secure_link_sent=True)
+    return _seal_and_send(session=session, case=completion.case, task_id=task.id, content=content, actor=actor,
+                          keyring=keyring, now=now, expires_at=_link_expiry(completion.case, now, lifetime),
+                          base_url=base_url)
 
 
 def reissue_link(
@@ -126,7 +136,22 @@ def reissue_link(
     if old.revoked_at is None:
         old.revoked_at, old.revoked_by = now, actor.username
     return _seal_and_send(session=session, case=case, task_id=old.task_id, content=content, actor=actor,
-                          keyring=keyring, now=now, expires_at=now + lifetime, base_url=base_url, replaces=old.id)
+                          keyring=keyring, now=now, expires_at=_link_expiry(case, now, lifetime), base_url=base_url,
+                          replaces=old.id)
+
+
+def receipt_deadline(case: Case) -> datetime | None:
+    """When the case stops waiting for the recipient's receipt (its "no receipt in time" timer falls
+    due); None if it is not waiting for a receipt now."""
+    if case.status != CaseStatus.ACTIVE:
+        return None
+    return cases.load_instance(case).timer_due_at(RECEIPT_DEADLINE_TIMER)
+
+
+def _link_expiry(case: Case, now: datetime, lifetime: timedelta) -> datetime:
+    """A link lives for its lifetime, and at least until the receipt it asks for is due."""
+    deadline = receipt_deadline(case)
+    return now + lifetime if deadline is None else max(now + lifetime, deadline)
 
 
 def _seal_and_send(
@@ -166,7 +191,7 @@ def _link_email(base_url: str, token: str, sender: Actor, expires_at: datetime) 
         f"{sender.username} has shared safeguarding information with you through a secure link.\n\n"
         f"Open it here: {base_url.rstrip('/')}/shared/{token}\n\n"
         "You will need the one-time code the sender gives you by phone. The link works once and expires "
-        f"at {expires_at.isoformat(timespec='minutes')}. This email holds none of the information. "
+        f"at {uk_time(expires_at)}. This email holds none of the information. "
         "Do not forward it.\n")
 
 

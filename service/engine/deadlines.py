@@ -1,15 +1,17 @@
 """Deadline functions a diagram's timer expressions may call, in working time.
 
 Each returns an ISO 8601 instant, the form a BPMN ``timeDate`` takes, computed from the instant
-the engine is running as of, so a timer set while a sweep fires at ``now`` is set from ``now``.
+the engine is running as of, so a timer set while a sweep fires at ``now`` is set from ``now``
+(``by_end_of_working_day`` can be given another instant to run from, e.g. when an emergency share
+happened). School days are counted on the school calendar (``service.workcalendar``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from service.workcalendar import DEFAULT_CALENDAR, WorkingCalendar
+from service.workcalendar import DEFAULT_CALENDAR, DEFAULT_SCHOOL_CALENDAR, WorkingCalendar
 
 from .clock import current_time
 
@@ -30,8 +32,28 @@ def _whole_days(days: float) -> int:
     return int(checked)
 
 
-def deadline_helpers(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict[str, Any]:
-    """The names timer expressions can use, bound to one working calendar."""
+def _instant(value: str | datetime, name: str) -> datetime:
+    """An ISO 8601 string or a datetime as an aware instant (one without a zone is UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{name}: {value[:40]!r} is not a date and time "
+                             "(use ISO 8601, e.g. 2026-11-25T16:30:00+00:00)") from None
+    else:
+        raise ValueError(f"{name} needs a date and time (ISO 8601), not {type(value).__name__}")
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if abs(moment - current_time()) > timedelta(days=MAX_DAYS):
+        raise ValueError(f"{name}: {value!s:.40} is more than {MAX_DAYS} days from now")
+    return moment
+
+
+def deadline_helpers(
+    calendar: WorkingCalendar = DEFAULT_CALENDAR, school_calendar: WorkingCalendar = DEFAULT_SCHOOL_CALENDAR,
+) -> dict[str, Any]:
+    """The names timer expressions can use, bound to the working calendar and the school calendar."""
 
     def in_working_hours(hours: float) -> str:
         return calendar.add_working_hours(current_time(), _checked(float(hours), MAX_DAYS * 8, "hours")).isoformat()
@@ -40,11 +62,13 @@ def deadline_helpers(calendar: WorkingCalendar = DEFAULT_CALENDAR) -> dict[str, 
         return calendar.add_working_days(current_time(), _whole_days(days)).isoformat()
 
     def in_school_days(days: int) -> str:
-        # School days are working days: term dates are not modelled (see service.workcalendar).
-        return calendar.add_working_days(current_time(), _whole_days(days)).isoformat()
+        # Whole school days of working time: working days on which the schools are open.
+        return school_calendar.add_working_days(current_time(), _whole_days(days)).isoformat()
 
-    def by_end_of_working_day() -> str:
-        return calendar.end_of_working_day(current_time()).isoformat()
+    def by_end_of_working_day(since: str | datetime | None = None) -> str:
+        # Close of the working day ``since`` falls in (now, if not given); out of hours, the next one's.
+        moment = current_time() if since is None else _instant(since, "by_end_of_working_day")
+        return calendar.end_of_working_day(moment).isoformat()
 
     def at_start_of(day: str | date) -> str:
         chosen = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])

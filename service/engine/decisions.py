@@ -9,7 +9,7 @@ of facts, with the same expression semantics (and the same sandbox) as a running
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -96,6 +96,21 @@ def matching_rules(compiled: CompiledProcess, table_id: str, facts: Mapping[str,
     every_match.hit_policy = HitPolicy.COLLECT.value
     try:
         return [rule.id for rule in DMNEngine(every_match).decide(_as_task(table_id, facts))]
+    except (ExpressionError, SpiffWorkflowException) as exc:
+        raise _failure(table_id, exc) from exc
+
+
+def matching_rules_by_column(compiled: CompiledProcess, table_id: str,
+                             rows: Iterable[Sequence[Any]]) -> list[list[str]]:
+    """For each row of values of the table's input columns, the ids of every rule whose entries match it."""
+    columns = copy.deepcopy(_table(compiled, table_id))
+    columns.hit_policy = HitPolicy.COLLECT.value
+    for i, column in enumerate(columns.inputs):
+        column.expression = f"column_{i}"
+    engine = DMNEngine(columns)
+    try:
+        return [[rule.id for rule in engine.decide(_as_task(table_id, {f"column_{i}": v for i, v in enumerate(row)}))]
+                for row in rows]
     except (ExpressionError, SpiffWorkflowException) as exc:
         raise _failure(table_id, exc) from exc
 

@@ -192,6 +192,10 @@ class Instance:
         """The earliest instant at which a waiting timer falls due."""
         return min((due for _, due in self._waiting_timers()), default=None)
 
+    def timer_due_at(self, element_id: str) -> datetime | None:
+        """When the waiting timer event ``element_id`` falls due; None if the instance is not waiting on it."""
+        return min((due for task, due in self._waiting_timers() if _timer_element(task) == element_id), default=None)
+
     def due_timers(self, now: datetime) -> list[tuple[str, datetime]]:
         """(element id, due instant) of the waiting timers that are due at ``now``."""
         return [(_timer_element(task), due) for task, due in self._waiting_timers() if due < now]

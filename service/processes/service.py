@@ -138,6 +138,12 @@ def compiled_process(version: ProcessVersion) -> CompiledProcess:
     return SPEC_CACHE.get(version.content_hash, version.file_map)
 
 
+def policy_step(version: ProcessVersion, element_id: str) -> str | None:
+    """The policy step a user task of a version is marked as (``policyStep``), if any."""
+    info = compiled_process(version).user_tasks.get(element_id)
+    return info.policy_step if info else None
+
+
 # Versions are immutable, so a form parsed once per content hash stays right; the files are
 # only read from the database on a miss.
 _FORM_CACHE: dict[tuple[str, str], dict[str, Any]] = {}

@@ -36,18 +36,10 @@ from service.tasks.models import HumanTask
 from service.workcalendar import UK_TIME
 
 from .audit import record_event
-from .decisions import (
-    BASIS_OUTPUTS,
-    _emergency_entry,
-    _latest_before,
-    _transmission_entry,
-    completed_tasks,
-    merged_answers,
-    purpose_text,
-)
+from .decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
 from .pdf import bullets
+from .transmissions import NOT_KNOWN, SHARING_STEPS, transmission_entry
 
-SHARING_STEPS = ("transmission", "emergency_share")
 LETTER_REASON = "letter_to_subject"
 
 # What each Article 6 basis means, for someone who has never read the GDPR (matched on the start of
@@ -60,11 +52,26 @@ ARTICLE6_IN_PLAIN_WORDS = {
     "Article 6(1)(ea)": "it was needed to keep a vulnerable person safe",
     "Article 6(1)(f)": "we had a genuine reason to share it that is not outweighed by your interests",
 }
+# Why confidential information could be shared, by the interest the decision tables named (longest first).
 CONFIDENCE_IN_PLAIN_WORDS = {
-    "Consent": "you agreed to it",
     "Legal requirement": "the law required it",
-    "Overriding public interest": "keeping a child safe mattered more than keeping it confidential",
+    "Overriding public interest: a child was in immediate danger":
+        "a child was in immediate danger, and keeping them safe mattered more than keeping it confidential",
+    "Overriding public interest: protecting a child from significant harm":
+        "protecting a child from significant harm mattered more than keeping it confidential",
+    "Overriding public interest: protecting an adult at risk":
+        "protecting an adult at risk mattered more than keeping it confidential",
+    "Overriding public interest: preventing or detecting crime":
+        "preventing or detecting a crime mattered more than keeping it confidential",
+    "Overriding public interest: protecting others from serious harm":
+        "protecting other people from serious harm mattered more than keeping it confidential",
+    "Overriding public interest": "keeping someone safe mattered more than keeping it confidential",
 }
+CONSENTING = {"child_competent": "the child", "parent_with_parental_responsibility":
+              "a person with parental responsibility", "adult_subject": "the person the information is about"}
+# The right to object (UK GDPR Article 21) is for processing on public task or (recognised) legitimate
+# interests, never for consent, a legal obligation or vital interests.
+OBJECTION_APPLIES = ("Article 6(1)(e)", "Article 6(1)(ea)", "Article 6(1)(f)")
 LEGAL_LABELS = {
     "article6_basis": "UK GDPR Article 6 (the lawful basis)",
     "article9_condition": "UK GDPR Article 9 (sensitive information)",
@@ -75,14 +82,14 @@ LEGAL_LABELS = {
 }
 # Decision-table outputs that say a rule did not apply: nothing to tell the person about.
 NOT_APPLYING = ("Not applicable", "Not engaged", "None")
-RIGHTS = (
-    "ask for a copy of the information we hold about you (your right of access);",
-    "ask us to correct any information about you that is wrong or incomplete;",
-    "object to our using or sharing your information: we will look at our reasons again and tell you "
-    "what we decide;",
-    "complain to the Information Commissioner's Office (ICO), the independent regulator for data "
-    "protection: ico.org.uk, telephone 0303 123 1113.",
-)
+RIGHT_OF_ACCESS = "ask for a copy of the information we hold about you (your right of access);"
+RIGHT_TO_CORRECTION = "ask us to correct any information about you that is wrong or incomplete;"
+RIGHT_TO_OBJECT = ("object to our using or sharing your information: we will look at our reasons again and tell "
+                   "you what we decide;")
+RIGHT_TO_WITHDRAW = ("withdraw your consent at any time, by telling us: we will not share anything more on the "
+                     "strength of it, although what was shared before you withdrew stays shared;")
+RIGHT_TO_COMPLAIN = ("complain to the Information Commissioner's Office (ICO), the independent regulator for data "
+                     "protection: ico.org.uk, telephone 0303 123 1113.")
 
 # A paragraph (its own line breaks kept), or a lead-in line with points under it; a section is a heading ("" for
 # none) and its blocks.
@@ -115,6 +122,7 @@ class Letter:
     legal_names: tuple[tuple[str, str], ...]
     practitioner: str
     data_protection_contact: str
+    rights: tuple[str, ...] = (RIGHT_OF_ACCESS, RIGHT_TO_CORRECTION, RIGHT_TO_COMPLAIN)
 
     @property
     def email_subject(self) -> str:
@@ -137,7 +145,7 @@ class Letter:
                                  tuple(f"{label}: {name}" for label, name in self.legal_names)),)
                                if self.legal_names else ()))),
             ("Your rights", (
-                ("You have the right to:", RIGHTS),
+                ("You have the right to:", self.rights),
                 "If you are unhappy with how we have handled your information, please tell us first so "
                 "that we can try to put it right. You can complain to the ICO at any time.")),
             ("Who to contact", (
@@ -194,23 +202,47 @@ def build_letter(*, session: Session, case: Case, facts: Mapping[str, Any], conf
     if not sharings:
         return None
     answered = merged_answers(done)
-    told = answered.get("subject_informed") is True
     user = user_by_name(session=session, username=case.started_by)
     return Letter(
         reference=case.reference,
         organisation=config.organisation_name,
         written_on=now.astimezone(UK_TIME).date(),
-        addressee=str(answered["subject_informed_who"]) if told and answered.get("subject_informed_who") else None,
+        addressee=addressee_of(answered),
         about=tuple(str(s.get("name")) for s in answered.get("subjects") or []
                     if isinstance(s, Mapping) and s.get("role") == "child" and s.get("name")),
         sharings=tuple(sharings),
         purpose=_purpose_title(case, done) or purpose_text(answered),
         purpose_reasons=str(answered["purpose_reasons"]) if answered.get("purpose_reasons") else None,
-        basis=_basis_in_plain_words(facts),
+        basis=basis_in_plain_words(facts, answered),
         legal_names=tuple((LEGAL_LABELS[key], str(facts[key])) for key in BASIS_OUTPUTS if _applies(facts.get(key))),
         practitioner=f"{user.display_name} ({user.email})" if user else case.started_by,
         data_protection_contact=config.data_protection_contact,
+        rights=rights_for(facts),
     )
+
+
+def addressee_of(answered: Mapping[str, Any]) -> str | None:
+    """The person told, by the name recorded for them on the case when it is one of its people."""
+    if answered.get("subject_informed") is not True or not answered.get("subject_informed_who"):
+        return None
+    told = " ".join(str(answered["subject_informed_who"]).split())
+    recorded = (str(s.get("name", "")).strip() for s in answered.get("subjects") or [] if isinstance(s, Mapping))
+    return next((name for name in recorded if name.casefold() == told.casefold()), told)
+
+
+def _consent_relied_on(facts: Mapping[str, Any]) -> bool:
+    return str(facts.get("article6_basis") or "").startswith("Article 6(1)(a)") or \
+        facts.get("common_law_justification") == "Consent"
+
+
+def rights_for(facts: Mapping[str, Any]) -> tuple[str, ...]:
+    article6 = str(facts.get("article6_basis") or "")
+    rights = [RIGHT_OF_ACCESS, RIGHT_TO_CORRECTION]
+    if _consent_relied_on(facts):
+        rights.append(RIGHT_TO_WITHDRAW)
+    if article6.startswith(OBJECTION_APPLIES):
+        rights.append(RIGHT_TO_OBJECT)
+    return (*rights, RIGHT_TO_COMPLAIN)
 
 
 def case_letter(*, session: Session, case: Case, config: Config, now: datetime) -> Letter:
@@ -252,14 +284,14 @@ def email_letter_if_asked(*, session: Session, case: Case, answers: Mapping[str,
 def _sharing(task: HumanTask, done: list[HumanTask], steps: Mapping[str, str | None], facts: Mapping[str, Any]
              ) -> Sharing:
     # Read as the disclosure log will record it (the record step writes the log later).
-    if steps.get(task.element_id) == "emergency_share":
-        entry = _emergency_entry(task)
-    else:
-        chosen = _latest_before(done, task, steps, "proportionality")
-        entry = _transmission_entry(task, (chosen.answers or {}) if chosen else {}, done, facts)
+    entry = transmission_entry(task, done, steps, facts)
     who = ", ".join(part for part in (entry.recipient_role, entry.recipient_organisation) if part)
-    return Sharing(on=entry.sent_at.astimezone(UK_TIME).date() if entry.sent_at else None,
-                   recipient=f"{entry.recipient_person} ({who})" if who else entry.recipient_person,
+    if entry.recipient_person == NOT_KNOWN:  # an emergency call to a service, the person not known
+        recipient = " ".join(part for part in (entry.recipient_organisation, f"({entry.recipient_role})"
+                                               if entry.recipient_role else "") if part)
+    else:
+        recipient = f"{entry.recipient_person} ({who})" if who else entry.recipient_person
+    return Sharing(on=entry.sent_at.astimezone(UK_TIME).date() if entry.sent_at else None, recipient=recipient,
                    items=tuple(item.summary_or_reference for item in entry.items))
 
 
@@ -277,11 +309,14 @@ def _purpose_title(case: Case, done: Sequence[HumanTask]) -> str | None:
     return None
 
 
-def _basis_in_plain_words(facts: Mapping[str, Any]) -> tuple[str, ...]:
+def basis_in_plain_words(facts: Mapping[str, Any], answered: Mapping[str, Any]) -> tuple[str, ...]:
     article6 = str(facts.get("article6_basis") or "")
-    reason = next((plain for key, plain in ARTICLE6_IN_PLAIN_WORDS.items() if article6.startswith(key)), None)
+    reason = next((plain for key, plain in ARTICLE6_IN_PLAIN_WORDS.items() if article6.startswith(f"{key} ")), None)
     sentences = [f"Data protection law allowed us to share it because {reason}." if reason else
                  "Data protection law allowed us to share it for the reasons named below."]
+    consented = _who_consented(answered)
+    if _consent_relied_on(facts) and consented:
+        sentences.append(f"{consented} agreed to us sharing it.")
     if _applies(facts.get("article9_condition")):
         sentences.append("Some of it is sensitive information (for example about health), which the law "
                          "protects more closely; the extra condition that allowed us to share it is named below.")
@@ -289,10 +324,26 @@ def _basis_in_plain_words(facts: Mapping[str, Any]) -> tuple[str, ...]:
         sentences.append("Some of it is about offences or alleged offences; the condition that allowed us to "
                          "share it is named below.")
     confidence = str(facts.get("common_law_justification") or "")
-    plain = next((words for key, words in CONFIDENCE_IN_PLAIN_WORDS.items() if confidence.startswith(key)), None)
-    if plain:
-        sentences.append(f"Some of it was given to us in confidence. We shared it because {plain}.")
+    if answered.get("confidential") is True:
+        if confidence == "Consent":
+            plain: str | None = f"{consented or 'the person concerned'} agreed to it"
+        else:
+            plain = next((words for key, words in CONFIDENCE_IN_PLAIN_WORDS.items() if confidence.startswith(key)),
+                         None)
+        if plain:
+            sentences.append(f"Some of it was given to us in confidence. We shared it because {plain}.")
     return tuple(sentences)
+
+
+def _who_consented(answered: Mapping[str, Any]) -> str | None:
+    """Who gave the consent relied on, in words: their name, and who they are to the information."""
+    if answered.get("consent_result") != "given":
+        return None
+    name = str(answered.get("consent_by_name") or "").strip()
+    whom = CONSENTING.get(str(answered.get("consent_of_whom")))
+    if name and whom:
+        return f"{name} ({whom})"
+    return name or (whom.capitalize() if whom else None)
 
 
 def _applies(value: Any) -> bool:

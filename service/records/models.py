@@ -67,26 +67,41 @@ class DecisionRecord(Base):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decision_maker: Mapped[str] = mapped_column(String(100))
     decision_maker_role: Mapped[str] = mapped_column(String(30))
+    # In the words of the person who recorded it: what was decided and why.
+    decision_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    retention_rule: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Set when the decision tables found no lawful basis: why it may not be shared.
+    no_basis_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     article6_basis: Mapped[str | None] = mapped_column(Text, nullable=True)
     article9_condition: Mapped[str | None] = mapped_column(Text, nullable=True)
     schedule1_paragraph: Mapped[str | None] = mapped_column(Text, nullable=True)
     article10_condition: Mapped[str | None] = mapped_column(Text, nullable=True)
     exemption: Mapped[str | None] = mapped_column(Text, nullable=True)
     common_law_justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Why the Schedule 1 conditions are the ones named, and plain notes on the basis (Article 6(3), consent).
+    condition_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
+    basis_notes: Mapped[str | None] = mapped_column(Text, nullable=True)
     consent_sought: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     consent_not_sought_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     consent_of_whom: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    consent_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    consent_explicit: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     consent_result: Mapped[str | None] = mapped_column(String(20), nullable=True)
     consent_scope: Mapped[str | None] = mapped_column(Text, nullable=True)
     consent_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     consent_method: Mapped[str | None] = mapped_column(String(50), nullable=True)
     consent_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     withheld_and_why: Mapped[str | None] = mapped_column(Text, nullable=True)
+    identifying_details_withheld: Mapped[str | None] = mapped_column(Text, nullable=True)
     not_sharing_reasons: Mapped[str | None] = mapped_column(Text, nullable=True)
     discussed_with_requester_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    how_requester_told: Mapped[str | None] = mapped_column(Text, nullable=True)
     reconsideration_history: Mapped[str | None] = mapped_column(Text, nullable=True)
     subject_informed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     subject_informed_who: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    subject_informed_relationship: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    also_told: Mapped[str | None] = mapped_column(Text, nullable=True)
     subject_informed_when: Mapped[date | None] = mapped_column(Date, nullable=True)
     subject_informed_how: Mapped[str | None] = mapped_column(String(100), nullable=True)
     subject_not_informed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -94,6 +109,38 @@ class DecisionRecord(Base):
 
     answers: Mapped[list[GatewayAnswer]] = relationship(order_by="GatewayAnswer.id")
     advice: Mapped[list[AdviceEntry]] = relationship(order_by="AdviceEntry.id")
+    every_answer: Mapped[list[RecordedAnswer]] = relationship(order_by="RecordedAnswer.position")
+
+
+class RecordedAnswer(Base):
+    """One answer of one completed step, as the person saw and gave it, kept with each revision."""
+
+    __tablename__ = "recorded_answer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision_record.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    step: Mapped[str] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(100))
+    field: Mapped[str] = mapped_column(String(100))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    answered_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class NewInformation(Base):
+    """New information someone brought to a decided case, which brought its review forward."""
+
+    __tablename__ = "new_information"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    given_by: Mapped[str] = mapped_column(String(100))
+    given_by_role: Mapped[str] = mapped_column(String(30))
+    information: Mapped[str] = mapped_column(Text)
 
 
 class GatewayAnswer(Base):
@@ -124,6 +171,11 @@ class AdviceEntry(Base):
     given_at: Mapped[datetime] = mapped_column(UTCDateTime())
     advice: Mapped[str] = mapped_column(Text)
     subject_named: Mapped[bool] = mapped_column(Boolean)
+    # The adviser's decision (share / do_not_share / seek_more_information), the question they were
+    # asked, and whom else they consulted (in words).
+    decision: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    also_consulted: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DisclosureLogEntry(Base):
@@ -142,6 +194,10 @@ class DisclosureLogEntry(Base):
     recipient_organisation: Mapped[str] = mapped_column(String(200))
     recipient_address: Mapped[str] = mapped_column(String(300))
     recipient_verified_how: Mapped[str] = mapped_column(Text)
+    # An emergency call's incident or reference number (never the recipient's name).
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The identifying details that went with it (one per line); the others were withheld.
+    identifying_details: Mapped[str | None] = mapped_column(Text, nullable=True)
     channel: Mapped[str] = mapped_column(String(100))
     security_controls: Mapped[str] = mapped_column(Text)
     purpose_snapshot: Mapped[str] = mapped_column(Text)

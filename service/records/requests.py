@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -15,16 +15,19 @@ from service.tasks.models import HumanTask
 from .models import SharingRequest, SharingSubject
 
 VERIFYING_FIELDS = ("identity_verified", "verification_method")
+REQUEST_FIELDS = ("requester_name", "requester_role", "requester_organisation", "requester_contact",
+                  "requester_authority", "purpose", "purpose_other", "statutory_power", "special_category",
+                  "criminal_offence_data", "confidential", "data_sharing_agreement")
 
 
-def write_sharing_request(
-    *, session: Session, case: Case, answered: Mapping[str, Any], done: list[HumanTask]
-) -> SharingRequest:
-    """Create or bring up to date the case's sharing request from the answers given so far."""
-    request = session.scalars(select(SharingRequest).where(SharingRequest.case_id == case.id)).one_or_none()
-    if request is None:
-        request = SharingRequest(case_id=case.id)
-        session.add(request)
+def sharing_request_of(*, session: Session, case_id: str) -> SharingRequest | None:
+    """The case's sharing request, if a record step has written one."""
+    return session.scalars(select(SharingRequest).where(SharingRequest.case_id == case_id)).one_or_none()
+
+
+def fill_sharing_request(request: SharingRequest, *, case: Case, answered: Mapping[str, Any],
+                         done: Sequence[HumanTask]) -> SharingRequest:
+    """Bring a sharing request up to date with the answers given so far (in place)."""
     verifier = next((t for t in reversed(done) if any(f in (t.answers or {}) for f in VERIFYING_FIELDS)), None)
     inbound = case.direction == "inbound_request"
     request.direction = case.direction
@@ -32,9 +35,7 @@ def write_sharing_request(
     request.channel = answered.get("channel") if inbound else "raised by the practitioner"
     request.urgency = case.urgency
     request.needed_by = _date(answered.get("needed_by"))
-    for field in ("requester_name", "requester_role", "requester_organisation", "requester_contact",
-                  "requester_authority", "purpose", "purpose_other", "statutory_power", "special_category",
-                  "criminal_offence_data", "confidential", "data_sharing_agreement"):
+    for field in REQUEST_FIELDS:
         setattr(request, field, answered.get(field))
     request.requester_verified_how = answered.get("verification_method")
     request.requester_verified_by = verifier.completed_by if verifier else None

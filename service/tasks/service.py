@@ -24,9 +24,12 @@ from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes.service import compiled_process, form_schema
 from service.records.audit import record_event
-from service.records.decisions import write_decision_record
+from service.records.decisions import completed_tasks, merged_answers, write_decision_record
+from service.records.identifying import IDENTIFYING_DETAILS, check_chosen, identifying_details, option_fields
 from service.records.letter import email_letter_if_asked
+from service.workcalendar import UK_TIME
 
+from .form_rules import check_dates_after_today
 from .models import HumanTask, TaskStatus
 
 
@@ -177,7 +180,11 @@ def complete_task(
     authorise_task_work(actor, task, case)
     _check_open(task, actor)
     _check_may_work(task, actor)
-    answers = validate_form_data(form_schema(case.process_version, task.form), data)
+    schema = form_schema(case.process_version, task.form)
+    answers = validate_form_data(schema, data)
+    check_dates_after_today(schema, answers, now.astimezone(UK_TIME).date())
+    if option_fields(schema):
+        check_chosen(schema, answers, {IDENTIFYING_DETAILS: case_identifying_details(session=session, case=case)})
     if answers.get("channel") == "secure_link" and not secure_link_sent:
         raise InvalidInput("channel: to send a secure link, use 'Send a secure link' (the service sends it)",
                            field="channel")
@@ -205,6 +212,11 @@ def complete_task(
         email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
     _flush(session)
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
+
+
+def case_identifying_details(*, session: Session, case: Case) -> list[str]:
+    """The identifying details the case holds about its people, to choose from when sharing."""
+    return identifying_details(merged_answers(completed_tasks(session, case.id)).get("subjects") or [])
 
 
 def steps_left_behind(*, session: Session, user: User) -> list[HumanTask]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from service.records.identifying import NONE_OF_THEM, OPTIONS_KEYWORD
 from service.uktime import from_uk_input
 
 ROWS_SHOWN = 3
@@ -43,15 +44,20 @@ class Field:
 
 
 def fields_for(schema: Mapping[str, Any], data: Mapping[str, Any] | None = None,
-               errors: Mapping[str, str] | None = None) -> list[Field]:
-    """The form's fields in display order, filled from ``data`` and marked with ``errors``."""
-    data, errors = data or {}, errors or {}
+               errors: Mapping[str, str] | None = None, options: Mapping[str, list[str]] | None = None
+               ) -> list[Field]:
+    """The form's fields in display order, filled from ``data`` and marked with ``errors``; a field whose
+    choices come from the case (``x-options``) offers ``options[<its list>]`` and "None of them"."""
+    data, errors, options = data or {}, errors or {}, options or {}
     required = set(schema.get("required", []))
     found = []
     for name, spec in (schema.get("properties") or {}).items():
         one = _field(name, spec, name in required)
         one.value = data.get(name, spec.get("default"))
         one.error = errors.get(name)
+        if spec.get(OPTIONS_KEYWORD):
+            one.choices = [(v, v) for v in options.get(str(spec[OPTIONS_KEYWORD]), [])] + [(NONE_OF_THEM,
+                                                                                           "None of them")]
         found.append(one)
     return found
 

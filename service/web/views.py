@@ -43,9 +43,12 @@ from service.config import PROJECT_ROOT, Config
 from service.disclosures.service import disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
-from service.processes.service import form_schema
+from service.processes.service import form_schema, policy_step
+from service.records import view
 from service.records.audit import SERVICE_CHANGES, service_changes, verify_chain
+from service.records.identifying import IDENTIFYING_DETAILS, option_fields
 from service.records.letter import case_letter, has_letter
+from service.records.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 
@@ -209,17 +212,36 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
                field_errors: dict[str, str] | None = None) -> str:
     current = actor()
     yours = task_row.assignee == current.username or task_row.claimed_by == current.username
+    may_work = yours or can_work_task(current, task_row, case)
     colleagues: list[str] = []
-    if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
-                                                                 and case.team == current.team)):
-        with transaction() as db:
+    step = policy_step(case.process_version, task_row.element_id)
+    with transaction() as db:
+        if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
+                                                                     and case.team == current.team)):
             colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
+        so_far = view.case_so_far(session=db, case=case)
+        # Checking the record before confirming it: the revision as it will be written, nothing stored.
+        preview = view.record_preview(session=db, case=case, actor=current, now=now()) \
+            if step == "record" and task_row.state == "open" and may_work else None
+        options = {IDENTIFYING_DETAILS: tasks.case_identifying_details(session=db, case=case)} \
+            if option_fields(schema) else {}
     from .links import transmission_preview
 
     return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
-                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors),
-                           may_work=yours or can_work_task(current, task_row, case), colleagues=colleagues,
-                           conditions=conditions(schema), secure_link=transmission_preview(task_row.id))
+                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors, options),
+                           may_work=may_work, colleagues=colleagues, conditions=conditions(schema),
+                           secure_link=transmission_preview(task_row.id), so_far=view.case_so_far_sections(so_far),
+                           consultation=step == "consultation", question=_question_for_adviser(so_far),
+                           preview=preview)
+
+
+def _question_for_adviser(so_far: list[dict[str, Any]]) -> str | None:
+    """The practitioner's latest question for an adviser, if they wrote one."""
+    for step in reversed(so_far):
+        for answer in step["answers"]:
+            if answer["field"] == "question_for_adviser":
+                return str(answer["answer"])
+    return None
 
 
 @web.get("/cases", endpoint="cases")
@@ -253,7 +275,9 @@ def case(case_id: str) -> Any:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
         detail = casework.case_detail(found, db)
         record = casework.record_detail(found, db)
-        waiting = found.status == "active" and "receipt_confirmed" in cases.load_instance(found).waiting_messages()
+        waiting_for = cases.load_instance(found).waiting_messages() if found.status == "active" else set()
+        waiting = "receipt_confirmed" in waiting_for
+        reopen = NEW_INFORMATION in waiting_for and may_bring_new_information(actor(), found)
         sent_links = disclosures_of(session=db, case_id=found.id)
         replaced = {d.replaces for d in sent_links}
         links = [link_summary(d, now()) | {"may_manage": may_manage_link(actor(), d, found),
@@ -261,7 +285,22 @@ def case(case_id: str) -> Any:
         letter = has_letter(session=db, case=found)
     # The same rule as the receipt endpoint: anyone who works cases and may read this one.
     return render_template("case.html", case=found, detail=detail, record=record, waiting_for_receipt=waiting,
-                           may_work=may_work_cases(actor()), links=links, letter=letter)
+                           may_work=may_work_cases(actor()), links=links, letter=letter, may_reopen=reopen)
+
+
+@web.post("/cases/<case_id>/new-information")
+def new_information(case_id: str) -> Any:
+    try:
+        with transaction() as db:
+            found = bring_new_information(session=db, case_id=case_id, actor=actor(),
+                                          information=request.form.get("information", ""), now=now())
+            review = next((t for t in casework.next_tasks(session=db, case=found, actor=actor())), None)
+            review_id = review.id if review else None
+    except DomainError as exc:
+        flash(exc.message)
+        return redirect(url_for("web.case", case_id=case_id))
+    flash("New information recorded: the decision is open for review now.")
+    return redirect(url_for("web.task", task_id=review_id) if review_id else url_for("web.case", case_id=case_id))
 
 
 @web.get("/cases/<case_id>/record.pdf")

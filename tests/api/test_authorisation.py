@@ -26,6 +26,7 @@ from service.cases.models import Case
 from service.records.audit import case_events
 from service.tasks.models import HumanTask
 from tests.api.conftest import ACCOUNTS, Api
+from tests.workflows.test_scenarios import CONSENT_GIVEN
 
 TESS = "tess.teacher"
 ANONYMOUS = "anonymous"
@@ -33,8 +34,8 @@ USERS = [*ACCOUNTS, ANONYMOUS]
 
 NEW_CASE = {"direction": "outbound_concern", "urgency": "routine", "summary": "A new concern"}
 PURPOSE = {"purpose": "early_help", "purpose_clear": True, "purpose_reasons": "An early help assessment"}
-ADVICE = {"advice": "Refer to children's services today", "subject_named": True, "risk_of_significant_harm": True,
-          "overriding_public_interest": False, "legal_obligation": False}
+ADVICE = {"advice_decision": "share", "advice": "Refer to children's services today", "subject_named": True,
+          "risk_of_significant_harm": True, "overriding_public_interest": False, "legal_obligation": False}
 CONCERN = {"immediate_danger": False, "concern": "Often late, tired and hungry",
            "subjects": [{"role": "child", "name": "Sam Carter"}]}
 UNSURE_STEPS: list[tuple[str, dict[str, Any]]] = [
@@ -44,9 +45,11 @@ UNSURE_STEPS: list[tuple[str, dict[str, Any]]] = [
                            "confidential": True, "subject_at_risk": True, "public_authority": True,
                            "legal_obligation": False}),
     ("consider_consent", {"consent_appropriate": False, "seeking_consent_increases_risk": True,
-                          "consent_result": "not_sought", "consent_not_sought_reason": "I need advice first",
-                          "unsure": True}),
+                          "subject_can_consent": True, "consent_result": "not_sought",
+                          "consent_not_sought_reason": "I need advice first", "unsure": True,
+                          "question_for_adviser": "Is this significant harm?"}),
     ("without_consent", {"risk_of_significant_harm": False, "overriding_public_interest": False, "unsure": True,
+                         "question_for_adviser": "May I share without consent?",
                          "consent_override_reason": "I do not know whether this is significant harm"}),
 ]
 
@@ -249,17 +252,14 @@ def _send_for_receipt(api: Api) -> dict[str, Any]:
         ("check_information", {"identifies_individual": True, "special_category": False,
                                "criminal_offence_data": False, "confidential": False, "subject_at_risk": True,
                                "public_authority": True, "legal_obligation": False}),
-        ("consider_consent", {"consent_appropriate": True, "seeking_consent_increases_risk": False,
-                              "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
-                              "consent_scope": "Share what early help needs",
-                              "consent_date": datetime.now(UTC).date().isoformat(), "consent_method": "verbal",
-                              "unsure": False}),
+        ("consider_consent", CONSENT_GIVEN | {"consent_date": datetime.now(UTC).date().isoformat()}),
         ("choose_what_to_share", {
             "recipient_person": "Alex Reed", "recipient_role": "Early help coordinator",
             "recipient_organisation": "Northshire Council early help team",
             "recipient_email": "alex.reed@example.org", "recipient_verified_how": "Known contact",
             "items": [{"summary": "Attendance fell to 82%", "nature": "fact", "currency": "current",
                        "accuracy_checked": True}],
+            "identifying_details_shared": ["Sam Carter (the child)"],
             "share_extent": "share_in_full", "third_parties_redacted": True}),
         ("send_securely", {"channel": "secure_email", "security_controls": "Encrypted email",
                            "sent_confirmed": True}),

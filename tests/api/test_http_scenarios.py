@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.service import fire_due_timers
 from tests.api.conftest import Api
+from tests.record_faces import record_faces
 from tests.workflows.test_scenarios import (
     A6_PUBLIC_TASK,
     A9_PUBLIC_INTEREST,
@@ -26,7 +27,8 @@ from tests.workflows.test_scenarios import (
     CHILD,
     CL_CONSENT,
     CL_EMERGENCY,
-    CL_PUBLIC_INTEREST,
+    CL_SIGNIFICANT_HARM,
+    CONSENT_GIVEN,
     PARENT,
     SCH1_18,
     SENT,
@@ -100,8 +102,9 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(api
                 "data_sharing_agreement": "Northshire information sharing protocol 2025"})
     complete(api, open_task, cid, "check_information", tess, information(confidential=True))
     complete(api, open_task, cid, "consider_consent", tess, {
-        "consent_appropriate": True, "seeking_consent_increases_risk": False, "consent_result": "given",
-        "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_appropriate": True, "seeking_consent_increases_risk": False, "subject_can_consent": False,
+        "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_by_name": "Jo Carter", "consent_explicit": True,
         "consent_scope": "Share Sam's caring role and attendance with the early help team",
         "consent_date": consented_on, "consent_method": "written", "unsure": False})
     assert open_elements(api, cid, tess) == ["choose_what_to_share"], "consent given: no override question"
@@ -116,10 +119,20 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(api
     again = api.post(f"/api/cases/{cid}/receipt", tess, {"received_by": "Alex Reed"}, expect=409)
     assert again["error"], "a second confirmation finds nothing waiting for it"
     complete(api, open_task, cid, "tell_subject", tess, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter and Sam", "subject_informed_when": day(),
-        "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
+        "also_told": "Sam, in person", "subject_informed_when": day(), "subject_informed_how": "in_person"})
+    preview = open_task(cid, "record_decision", tess)
+    shown = api.get(f"/api/tasks/{preview['id']}", tess)
+    assert "Sam looks after his mother" in str(shown["record_preview"]), "the record is shown before it is confirmed"
     complete(api, open_task, cid, "record_decision", tess, recorded("Shared the minimum with early help, "
                                                                      "with consent."))
+    faces = record_faces(api, cid, tess)
+    faces.all_say("What was decided, and why (in the recorder's words) Shared the minimum with early help, with "
+                  "consent.",
+                  "What have you seen or heard? Sam looks after his mother most evenings and is often late and tired.",
+                  "Why is sharing needed for that purpose? An early help assessment of Sam's needs as a young carer",
+                  "Their name Jo Carter", "Identifying details withheld Sam Carter: DOB 2014-03-02",
+                  "the consent answers the common-law duty of confidence")
 
     record = record_of(api, cid, tess)
     assert record["case"]["status"] == "completed"
@@ -157,8 +170,9 @@ def injured_baby_mother_refuses(api: Api, open_task: OpenTask, cid: str) -> None
         "s47", True, "Possible non-accidental injury: children's social care must assess today"))
     complete(api, open_task, cid, "check_information", hana, information(special_category=True, confidential=True))
     complete(api, open_task, cid, "consider_consent", hana, {
-        "consent_appropriate": False, "seeking_consent_increases_risk": False, "consent_result": "refused",
-        "consent_of_whom": "parent_with_parental_responsibility", "consent_date": day(), "unsure": False})
+        "consent_appropriate": False, "seeking_consent_increases_risk": False, "subject_can_consent": False,
+        "consent_result": "refused", "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_by_name": "Kim Lee", "consent_date": day(), "unsure": False})
     complete(api, open_task, cid, "without_consent", hana, {
         "risk_of_significant_harm": True, "overriding_public_interest": False, "unsure": False,
         "consent_override_reason": "Unexplained bruising on a non-mobile baby: the risk of significant harm "
@@ -175,7 +189,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
     injured_baby_mother_refuses(api, open_task, cid)
     assert open_elements(api, cid, hana) == ["choose_what_to_share"], "sure of the reason: no manager needed"
     complete(api, open_task, cid, "choose_what_to_share", hana, chosen_items(
-        "share_in_full", recipient_person="Duty social worker", recipient_role="MASH duty social worker",
+        "share_in_full", identifying_details_shared=["Baby Lee (the child)", "Baby Lee: NHS 943 476 5919"],
+        recipient_person="Duty social worker", recipient_role="MASH duty social worker",
         recipient_organisation="Northshire children's social care", recipient_email="mash@example.org",
         items=[{"summary": "Body map and description of two bruises", "nature": "fact", "currency": "current",
                 "accuracy_checked": True},
@@ -196,7 +211,12 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
     assert first["outcome"] == "share_in_full"
     assert (first["article6_basis"], first["article9_condition"], first["schedule1_paragraph"]) == (
         A6_PUBLIC_TASK, A9_PUBLIC_INTEREST, SCH1_18)
-    assert first["common_law_justification"] == CL_PUBLIC_INTEREST
+    assert first["common_law_justification"] == CL_SIGNIFICANT_HARM
+    record_faces(api, cid, hana).all_say(
+        "Shared with children's social care without consent.",
+        "Unexplained bruising on a non-mobile baby: the risk of significant harm outweighs the mother's refusal",
+        "Telling the mother before the strategy discussion could put the baby at greater risk",
+        "Identifying details withheld Kim Lee (parent or carer)")
     assert first["consent_result"] == "refused"
     assert "outweighs the mother's refusal" in (first["consent_override_reason"] or "")
     assert first["subject_informed"] is False and "strategy discussion" in (first["subject_not_informed_reason"]
@@ -220,8 +240,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
         "review_outcome": "tell_subject_now", "review_notes": "Strategy discussion held; safe to tell the mother",
         "review_date": None})
     complete(api, open_task, cid, "tell_subject", hana, {
-        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_when": review_on,
-        "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_relationship": "parent_carer",
+        "subject_informed_when": review_on, "subject_informed_how": "in_person"})
     complete(api, open_task, cid, "record_decision", hana, recorded("Mother told after the strategy discussion."))
 
     record = record_of(api, cid, hana)
@@ -248,7 +268,8 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(api
     complete(api, open_task, cid, "verify_requester", tess, {
         "identity_verified": True, "verification_method": "Called the club secretary on the number on its website",
         "requester_authority": "None: a voluntary club has no safeguarding role for these children",
-        "request_specific": False, "verification_notes": "A general list, not a named child: a trawl"})
+        "requester_is_public_body": False, "request_specific": False,
+        "verification_notes": "A general list, not a named child: a trawl"})
     assert open_elements(api, cid, tess) == ["explain_not_sharing"], "a trawl goes straight to not sharing"
     complete(api, open_task, cid, "explain_not_sharing", tess, {
         "not_sharing_reasons": "No legitimate purpose: the club has no role in these children's plans, and a list "
@@ -274,6 +295,10 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(api
         "Chris Field", "Northshire Juniors FC", "email")
     assert request["requester_verified_by"] == tess and "club secretary" in request["requester_verified_how"]
     assert [s["role"] for s in request["subjects"]] == ["other"]
+    record_faces(api, cid, tess).all_say(
+        "Declined a trawling request.", "How the requester was told Phone call, then email",
+        "A list of all pupils on child-protection plans, to keep an eye on them",
+        "The power or authority they rely on None: a voluntary club has no safeguarding role for these children")
 
 
 def test_scenario_4_anonymous_consultation_about_an_unnamed_child_is_recorded(api: Api, open_task: OpenTask
@@ -307,6 +332,10 @@ def test_scenario_4_anonymous_consultation_about_an_unnamed_child_is_recorded(ap
     assert advice["subject_named"] is False and "early help" in advice["advice"]
     assert record["disclosures"] == []
     assert record_of(api, cid, "ada.auditor")["decisions"][0]["article6_basis"] == A6_NOT_IDENTIFYING
+    record_faces(api, cid, "ada.auditor").all_say(
+        "Consulted without naming the child; advice followed.",
+        "Below the threshold for a referral; offer early help and speak to the parent",
+        "Who did you consult? Northshire children's services consultation line")
 
 
 def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(
@@ -321,19 +350,31 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(
         "s17", True, "She may need support from CAMHS and children's services"))
     complete(api, open_task, cid, "check_information", theo, information(special_category=True, confidential=True))
     complete(api, open_task, cid, "consider_consent", theo, {
-        "consent_appropriate": False, "seeking_consent_increases_risk": True, "consent_result": "not_sought",
-        "consent_not_sought_reason": "She asked me not to tell her parents; I need advice first", "unsure": True})
+        "consent_appropriate": False, "seeking_consent_increases_risk": True, "subject_can_consent": True,
+        "consent_result": "not_sought",
+        "consent_not_sought_reason": "She asked me not to tell her parents; I need advice first", "unsure": True,
+        "question_for_adviser": "Is this significant harm?"})
     complete(api, open_task, cid, "without_consent", theo, {
         "risk_of_significant_harm": False, "overriding_public_interest": False, "unsure": True,
+        "question_for_adviser": "May I share with CAMHS although she asked me not to tell anyone?",
         "consent_override_reason": "I do not know whether this is significant harm"})
 
     advice_task = open_task(cid, "manager_advice", theo)
     assert advice_task["role"] == "manager" and advice_task["assignee"] is None and advice_task["due_at"]
     # The assistant cannot decide alone.
     assert "manager" in api.post(f"/api/tasks/{advice_task['id']}/claim", theo, expect=403)["error"]
+    # The adviser sees the case so far: every answer, in plain words, with the question asked.
+    seen = api.get(f"/api/tasks/{advice_task['id']}", mo)["case_so_far"]
+    said = {(step["step"], a["question"]): a["answer"] for step in seen for a in step["answers"]}
+    assert said[("Describe the concern", "What have you seen or heard?")].startswith("A Year 9 pupil showed me cuts")
+    assert said[("Is there a lawful reason to share without consent?", "What are you unsure about?")] == (
+        "May I share with CAMHS although she asked me not to tell anyone?")
+    assert said[("Is consent the right basis, and do you have it?", "What happened about consent?")] == (
+        "Consent not sought")
     api.post(f"/api/tasks/{advice_task['id']}/complete", theo, {"data": {
-        "advice": "I will decide myself", "subject_named": True, "risk_of_significant_harm": True,
-        "overriding_public_interest": False, "legal_obligation": False}}, expect=403)
+        "advice_decision": "share", "advice": "I will decide myself", "subject_named": True,
+        "risk_of_significant_harm": True, "overriding_public_interest": False, "legal_obligation": False}},
+        expect=403)
     assert api.get("/api/tasks?scope=mine", theo)["tasks"] == []
     # It waits in the north team's queue, not the south team's.
     assert [t["id"] for t in api.get("/api/tasks?scope=team", mo)["tasks"]] == [advice_task["id"]]
@@ -346,13 +387,14 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(
     assert open_elements(api, cid, theo) == ["dsl_advice"], "an overdue manager escalates to the DSL"
     assert api.get("/api/tasks?scope=team", mo)["tasks"] == []
     late = api.post(f"/api/tasks/{advice_task['id']}/complete", mo, {"data": {
-        "advice": "Refer today", "subject_named": True, "risk_of_significant_harm": True,
+        "advice_decision": "share", "advice": "Refer today", "subject_named": True, "risk_of_significant_harm": True,
         "overriding_public_interest": False, "legal_obligation": False}}, expect=409)
     assert "cancelled" in late["error"]
     [escalated] = api.get("/api/tasks?scope=escalated", dee)["tasks"]
     assert (escalated["case_id"], escalated["element_id"], escalated["role"]) == (cid, "dsl_advice", "dsl")
     api.post(f"/api/tasks/{escalated['id']}/claim", mo, expect=403)
     complete(api, open_task, cid, "dsl_advice", dee, {
+        "advice_decision": "share",
         "advice": "Self-harm with a wish for secrecy: refer to children's services and CAMHS today",
         "subject_named": True, "also_consulted": ["la_consultation_line"],
         "risk_of_significant_harm": True, "overriding_public_interest": False, "legal_obligation": False},
@@ -360,23 +402,31 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(
     assert api.get("/api/tasks?scope=escalated", dee)["tasks"] == []
 
     assert open_elements(api, cid, theo) == ["choose_what_to_share"], "back to the assistant to carry out"
-    complete(api, open_task, cid, "choose_what_to_share", theo, chosen_items())
+    complete(api, open_task, cid, "choose_what_to_share", theo,
+             chosen_items(identifying_details_shared=["Ria Patel (the child)"]))
     complete(api, open_task, cid, "send_securely", theo, SENT)
     confirm_receipt(api, cid, theo, "Duty desk")
     complete(api, open_task, cid, "tell_subject", theo, {
-        "subject_informed": True, "subject_informed_who": "Ria", "subject_informed_when": day(),
-        "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_relationship": "child",
+        "subject_informed_when": day(), "subject_informed_how": "in_person"})
     complete(api, open_task, cid, "record_decision", theo, recorded("Referred on the DSL's decision."))
 
     record = record_of(api, cid, theo)
     assert record["case"]["status"] == "completed"
     [decision] = record["decisions"]
     assert (decision["decision_maker"], decision["decision_maker_role"]) == (dee, "dsl")
-    assert decision["common_law_justification"] == CL_PUBLIC_INTEREST
+    assert decision["common_law_justification"] == CL_SIGNIFICANT_HARM
     assert (decision["article9_condition"], decision["schedule1_paragraph"]) == (A9_PUBLIC_INTEREST, SCH1_18)
     assert decision["consent_sought"] is False and "advice first" in (decision["consent_not_sought_reason"] or "")
     [advice] = decision["advice"]
     assert (advice["adviser"], advice["adviser_role"], advice["subject_named"]) == (dee, "dsl", True)
+    assert (advice["decision"], advice["question"]) == (
+        "share", "May I share with CAMHS although she asked me not to tell anyone?")
+    record_faces(api, cid, theo).all_say(
+        "Referred on the DSL's decision.", "Decision Share",
+        "Advice and reasons Self-harm with a wish for secrecy: refer to children's services and CAMHS today",
+        "The question asked May I share with CAMHS although she asked me not to tell anyone?",
+        "Also consulted Local authority consultation line")
     timeline = [(e["actor"], e["action"]) for e in api.get(f"/api/cases/{cid}", dee)["timeline"]]
     assert ("system", "timer_fired") in timeline and (dee, "task_completed") in timeline
 
@@ -394,9 +444,11 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(a
     contacted_at = datetime.now(UTC).replace(microsecond=0)
     complete(api, open_task, cid, "share_at_once", tess, {
         "contacted": "childrens_social_care", "contacted_at": contacted_at.isoformat(),
+        "contacted_person": "Dee Wright", "contacted_role": "MASH duty social worker",
         "contact_reference": "MASH ref 2211", "information_shared": "The child's words, as written down at once",
-        "purpose": "s47", "special_category": True, "criminal_offence_data": True, "confidential": True,
-        "subject_at_risk": True, "public_authority": True})
+        "purpose": "s47", "threat_to_life": False, "subject_can_consent": True, "special_category": True,
+        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "public_authority": True,
+        "legal_obligation": False})
     assert open_elements(api, cid, tess) == ["tell_subject"], "shared already: no receipt to wait for"
     complete(api, open_task, cid, "tell_subject", tess, {
         "subject_informed": False, "review_date": review_on,
@@ -416,11 +468,16 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(a
     assert "prejudice the police investigation" in (decision["subject_not_informed_reason"] or "")
     assert decision["review_date"] == review_on and decision["consent_sought"] is False
     [entry] = record["disclosures"]
-    assert entry["channel"] == "telephone (emergency)" and entry["recipient_person"] == "MASH ref 2211"
+    assert entry["channel"] == "telephone (emergency)"
+    assert (entry["recipient_person"], entry["reference"]) == ("Dee Wright", "MASH ref 2211")
     assert datetime.fromisoformat(entry["sent_at"]) == contacted_at
     assert entry["subject_informed"] is False
     assert record["case"]["status"] == "active"
     assert api.get(f"/api/cases/{cid}", tess)["next_timer_at"][:10] >= review_on, "comes back on the review date"
+    record_faces(api, cid, tess).all_say(
+        "Referred at once; parents not told.", "Incident or reference number MASH ref 2211",
+        "Recipient Dee Wright", "What did you tell them? The child's words, as written down at once",
+        "Telling the parents could put the child at further risk and prejudice the police investigation")
 
 
 @pytest.mark.parametrize("received", [{}, {"received_by": "  "}, {"received_by": 42}],
@@ -448,7 +505,8 @@ def test_a_receipt_the_record_cannot_hold_is_refused_rather_than_breaking_the_re
     response = api.call("POST", f"/api/cases/{cid}/receipt", tess, json=received)
     if response.status_code == 200:  # accepted: then the case must still be recordable
         complete(api, open_task, cid, "tell_subject", tess, {
-            "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_when": day(),
+            "subject_informed": True, "subject_informed_who": "Jo Carter",
+            "subject_informed_relationship": "parent_carer", "subject_informed_when": day(),
             "subject_informed_how": "in_person"})
         task = open_task(cid, "record_decision", tess)
         recorded_now = api.call("POST", f"/api/tasks/{task['id']}/complete", tess,
@@ -464,11 +522,8 @@ def send_for_receipt(api: Api, open_task: OpenTask, user: str) -> str:
         ("describe_concern", no_danger_concern("Often late and tired", CHILD)),
         ("check_purpose", purpose("early_help", True, "Early help assessment")),
         ("check_information", information()),
-        ("consider_consent", {"consent_appropriate": True, "seeking_consent_increases_risk": False,
-                              "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
-                              "consent_scope": "Share what early help needs", "consent_date": day(),
-                              "consent_method": "verbal", "unsure": False}),
-        ("choose_what_to_share", chosen_items()),
+        ("consider_consent", CONSENT_GIVEN | {"consent_date": day()}),
+        ("choose_what_to_share", chosen_items(identifying_details_shared=["Sam Carter (the child)"])),
         ("send_securely", SENT),
     ]:
         complete(api, open_task, cid, element, user, data)

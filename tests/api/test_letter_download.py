@@ -12,7 +12,16 @@ from service.records.models import AuditEvent
 from tests.api.conftest import Api
 from tests.api.test_http_scenarios import OpenTask, complete, confirm_receipt, day, start
 from tests.api.test_web_pages import _sign_in
-from tests.workflows.test_scenarios import CHILD, PARENT, SENT, chosen_items, information, no_danger_concern, purpose
+from tests.workflows.test_scenarios import (
+    CHILD,
+    CONSENT_GIVEN,
+    PARENT,
+    SENT,
+    chosen_items,
+    information,
+    no_danger_concern,
+    purpose,
+)
 
 TESS = "tess.teacher"
 
@@ -23,10 +32,7 @@ def to_sending(api: Api, open_task: OpenTask) -> str:
     complete(api, open_task, cid, "describe_concern", TESS, no_danger_concern("Caring most evenings", CHILD, PARENT))
     complete(api, open_task, cid, "check_purpose", TESS, purpose("early_help", True, "An early help assessment"))
     complete(api, open_task, cid, "check_information", TESS, information())
-    complete(api, open_task, cid, "consider_consent", TESS, {
-        "consent_appropriate": True, "seeking_consent_increases_risk": False, "consent_result": "given",
-        "consent_of_whom": "parent_with_parental_responsibility", "consent_scope": "Caring role",
-        "consent_date": day(), "consent_method": "written", "unsure": False})
+    complete(api, open_task, cid, "consider_consent", TESS, CONSENT_GIVEN | {"consent_date": day()})
     complete(api, open_task, cid, "choose_what_to_share", TESS, chosen_items())
     return cid
 
@@ -47,7 +53,8 @@ def test_the_letter_downloads_for_those_who_may_read_the_case_once_something_is_
     complete(api, open_task, cid, "send_securely", TESS, SENT)
     confirm_receipt(api, cid, TESS, "Alex Reed")
     complete(api, open_task, cid, "tell_subject", TESS, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_when": day(),
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
+        "subject_informed_when": day(),
         "subject_informed_how": "letter"})
     download = api.call("GET", f"/api/cases/{cid}/letter.pdf", TESS, expect=200)
     assert download.mimetype == "application/pdf" and download.data.startswith(b"%PDF")
@@ -73,6 +80,7 @@ def test_telling_by_email_needs_an_address_and_then_queues_the_letter(
     confirm_receipt(api, cid, TESS, "Alex Reed")
     task = open_task(cid, "tell_subject", TESS)
     answers: dict[str, Any] = {"subject_informed": True, "subject_informed_who": "Jo Carter",
+                               "subject_informed_relationship": "parent_carer",
                                "subject_informed_when": day(), "subject_informed_how": "email"}
     refused = api.post(f"/api/tasks/{task['id']}/complete", TESS, {"data": answers}, expect=422)
     assert refused["field"] == "subject_email"

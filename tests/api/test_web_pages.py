@@ -33,10 +33,11 @@ def _to_manager_task(api: Api) -> dict[str, Any]:
         {"purpose": "s17", "purpose_clear": True, "purpose_reasons": "Support"},
         {"identifies_individual": True, "special_category": True, "criminal_offence_data": False,
          "confidential": True, "subject_at_risk": True, "public_authority": True, "legal_obligation": False},
-        {"consent_appropriate": False, "seeking_consent_increases_risk": True, "consent_result": "not_sought",
-         "consent_not_sought_reason": "Advice needed first", "unsure": True},
+        {"consent_appropriate": False, "seeking_consent_increases_risk": True, "subject_can_consent": True,
+         "consent_result": "not_sought", "consent_not_sought_reason": "Advice needed first", "unsure": True,
+         "question_for_adviser": "Is this a child protection matter?"},
         {"risk_of_significant_harm": False, "overriding_public_interest": False, "unsure": True,
-         "consent_override_reason": "Not sure"},
+         "question_for_adviser": "Can I share without asking her parents?", "consent_override_reason": "Not sure"},
     ]
     following = case["open_tasks"]
     for answers in steps:

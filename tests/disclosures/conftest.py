@@ -104,7 +104,8 @@ def bring_to_send_securely(api: Api, open_task: OpenTask, *, recipient_email: st
     cid = case["id"]
     injured_baby_mother_refuses(api, open_task, cid)
     complete(api, open_task, cid, "choose_what_to_share", HANA, chosen_items(
-        "share_in_full", recipient_person="Duty social worker", recipient_role="MASH duty social worker",
+        "share_in_full", identifying_details_shared=["Baby Lee (the child)", "Baby Lee: NHS 943 476 5919"],
+        recipient_person="Duty social worker", recipient_role="MASH duty social worker",
         recipient_organisation="Northshire children's social care", recipient_email=recipient_email,
         items=ITEMS) | {"onward_sharing_restrictions": "Not to be shared with the family without asking us first"})
     return str(cid)

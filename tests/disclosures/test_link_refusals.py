@@ -184,5 +184,5 @@ def test_the_sender_sends_a_used_link_again_and_only_the_new_one_opens(
     assert [t["element_id"] for t in api.get(f"/api/cases/{sent.case_id}", HANA)["open_tasks"]] == ["tell_subject"]
     links = api.get(f"/api/cases/{sent.case_id}/secure-links", HANA)["secure_links"]
     assert [(link["state"], link["receipt_by"]) for link in links] == [("revoked", None),
-                                                                      ("opened", "Duty social worker")]
+                                                                      ("receipt_confirmed", "Duty social worker")]
     assert "Send a new link" not in staff.get(f"/cases/{sent.case_id}").get_data(as_text=True), "receipt is in"

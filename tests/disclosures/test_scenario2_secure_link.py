@@ -96,7 +96,7 @@ def test_scenario_2_shared_through_a_secure_link_opened_once_with_a_phoned_code(
     assert entry["receipt_by"] == "Ruth Okafor, MASH duty social worker" and entry["receipt_at"]
     assert entry["subject_informed"] is False and "strategy discussion" in entry["subject_not_informed_reason"]
     assert entry["onward_sharing_restrictions"].startswith("Not to be shared")
-    assert entry["secure_link"]["state"] == "opened" and entry["secure_link"]["downloaded_at"]
+    assert entry["secure_link"]["state"] == "receipt_confirmed" and entry["secure_link"]["downloaded_at"]
 
     actions = audit_actions(session_factory, cid)
     for expected in ("secure_link_sent", "secure_link_visited", "secure_link_code_wrong", "secure_link_opened",

@@ -16,8 +16,9 @@ from tests.e2e.test_modeler_browser import open_modeler, save
 from tests.e2e.test_web_journeys import SHOTS, serving
 
 DMN = "lawful_basis.dmn"
-OLD_BASIS = '"Article 6(1)(f) legitimate interests"'
+OLD_BASIS = '"Article 6(1)(f) legitimate interests (assessment recorded)"'
 NEW_BASIS = '"Article 6(1)(f) legitimate interests (balancing test recorded)"'
+CONFIDENCE = "What answers the common-law duty of confidence, and does a refusal stand?"
 HOSTILE = '__import__("os").system("id")'
 
 
@@ -64,27 +65,30 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
         page.wait_for_selector("#dmn-canvas:not([hidden]) .tjs-table")
         assert page.locator("#file-text").is_hidden(), "the table, not its XML, is shown"
         tables = page.eval_on_selector_all("#decision-choice option", "options => options.map(o => o.textContent)")
-        assert tables == ["May the information be shared, and what answers the duty of confidence?",
+        assert tables == ["Does the consent count, and for what?", "Is DPA 2018 Sch 1 para 18 met?",
+                          "Which DPA 2018 Sch 1 Part 2 condition does the purpose choose?", CONFIDENCE,
                           "Article 6 lawful basis", "Article 9 condition for special category data",
-                          "Article 10 condition for criminal offence data", "Exemption (never a lawful basis)"]
+                          "Article 10 condition for criminal offence data", "May the information be shared?",
+                          "Notes the record needs about the basis", "Exemption (never a lawful basis)"]
 
         # A hostile entry: refused on save, named by its rule, and the rule's row is marked.
-        type_into(page, "sharing_decision_rule2_in1", HOSTILE)
+        open_table(page, CONFIDENCE)
+        type_into(page, "confidence_rule2_in1", HOSTILE)
         open_table(page, "Article 6 lawful basis")
-        assert cell(page, "article6_basis_rule8_out0").inner_text().strip() == OLD_BASIS
-        type_into(page, "article6_basis_rule8_out0", NEW_BASIS)
+        assert cell(page, "article6_basis_rule11_out0").inner_text().strip() == OLD_BASIS
+        type_into(page, "article6_basis_rule11_out0", NEW_BASIS)
         assert save(page, "Record the balancing test with legitimate interests").startswith("Not saved")
-        problem = page.get_by_role("button", name=f"{DMN}: sharing_decision_rule2")
+        problem = page.get_by_role("button", name=f"{DMN}: confidence_rule2")
         assert problem.is_visible()
         problem.click()
-        page.wait_for_selector("#dmn-canvas .decision-table-name:has-text('May the information be shared')")
-        marked = page.eval_on_selector("#dmn-canvas tr [data-row-id='sharing_decision_rule2']",
+        page.wait_for_selector("#dmn-canvas .decision-table-name:has-text('What answers the common-law duty')")
+        marked = page.eval_on_selector("#dmn-canvas tr [data-row-id='confidence_rule2']",
                                        "td => getComputedStyle(td).backgroundColor")
         assert marked == "rgb(251, 227, 223)", "the refused rule's row is marked"
         page.screenshot(path=str(SHOTS / "decision-table-refused.png"), full_page=True)
 
         # Put the entry back; the other edit is still there, in the table and in its XML.
-        type_into(page, "sharing_decision_rule2_in1", "True")
+        type_into(page, "confidence_rule2_in1", "True")
         page.check("#dmn-as-text")
         assert page.locator("#dmn-canvas").is_hidden()
         xml = page.input_value("#file-text")
@@ -92,7 +96,7 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
         assert HOSTILE not in xml
         page.uncheck("#dmn-as-text")
         open_table(page, "Article 6 lawful basis")
-        assert cell(page, "article6_basis_rule8_out0").inner_text().strip() == NEW_BASIS
+        assert cell(page, "article6_basis_rule11_out0").inner_text().strip() == NEW_BASIS
 
         assert save(page, "Record the balancing test with legitimate interests").startswith("Saved")
         assert page.locator("#problems li").count() == 0
@@ -103,7 +107,7 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
         page.get_by_role("link", name="Processes").first.click()
         page.get_by_role("link", name="What changed").click()
         changed = page.inner_text("ul.diff-changed")
-        assert "article6_basis_rule8" in changed
+        assert "article6_basis_rule11" in changed
         assert page.locator("ul.diff-changed li").count() == 1
         page.close()
 
@@ -111,7 +115,7 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
     assert NEW_BASIS in files[DMN] and OLD_BASIS not in files[DMN]
     assert HOSTILE not in files[DMN]
     assert files[DMN] != original
-    assert "sharing_decision_rule2_in1" in files[DMN]
+    assert "confidence_rule2_in1" in files[DMN]
 
 
 @pytest.mark.e2e

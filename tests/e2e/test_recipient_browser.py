@@ -22,17 +22,22 @@ from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 from tests.mailserver import MailServer
-from tests.workflows.test_scenarios import CHILD, PARENT, chosen_items, information, no_danger_concern, purpose
+from tests.workflows.test_scenarios import (
+    CHILD,
+    CONSENT_GIVEN,
+    PARENT,
+    chosen_items,
+    information,
+    no_danger_concern,
+    purpose,
+)
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("describe_concern", no_danger_concern("Sam looks after his mother most evenings and is often late.",
                                            CHILD, PARENT)),
     ("check_purpose", purpose("early_help", True, "An early help assessment of Sam's needs as a young carer")),
     ("check_information", information(confidential=True)),
-    ("consider_consent", {"consent_appropriate": True, "seeking_consent_increases_risk": False,
-                          "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
-                          "consent_scope": "Caring role and attendance", "consent_date": "2026-11-24",
-                          "consent_method": "written", "unsure": False}),
+    ("consider_consent", CONSENT_GIVEN),
     ("choose_what_to_share", chosen_items()),
 ]
 

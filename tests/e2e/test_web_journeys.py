@@ -99,14 +99,17 @@ def test_scenario_1_from_sign_in_to_the_printed_record(browser: Any, live_server
     answer(page, purpose=("c", "early_help"), purpose_clear=True, purpose_reasons="Early help assessment")
     submit(page)
     open_task(page, "Does it identify anyone? What kind of information?")
-    answer(page, confidential=True)
+    answer(page, identifies_individual=True, special_category=False, criminal_offence_data=False, confidential=True,
+           subject_at_risk=True, public_authority=True, legal_obligation=False)
     submit(page)
     open_task(page, "Is consent the right basis, and do you have it?")
-    answer(page, consent_appropriate=True, seeking_consent_increases_risk=False, consent_result=("c", "given"),
-           consent_of_whom=("c", "parent_with_parental_responsibility"), consent_scope="Caring role and attendance",
+    answer(page, consent_appropriate=True, seeking_consent_increases_risk=False, subject_can_consent=False,
+           consent_result=("c", "given"), consent_of_whom=("c", "parent_with_parental_responsibility"),
+           consent_by_name="Jo Carter", consent_explicit=True, consent_scope="Caring role and attendance",
            consent_date="2026-11-24", consent_method=("c", "written"), unsure=False)
     submit(page)
     open_task(page, "Decide how much to share")
+    page.check("input[name='identifying_details_shared'][value='Sam Carter (the child)']")
     answer(page, recipient_person="Alex Reed", recipient_role="Early help coordinator",
            recipient_organisation="Northshire early help", recipient_email="alex.reed@example.org",
            recipient_verified_how="Council directory", share_extent=("c", "share_in_part"),
@@ -120,15 +123,20 @@ def test_scenario_1_from_sign_in_to_the_printed_record(browser: Any, live_server
     page.fill("#received_by", "Alex Reed")
     page.click("text=Record the receipt")
     open_task(page, "Tell the person it was shared?")
-    answer(page, subject_informed=True, subject_informed_who="Jo and Sam", subject_informed_when="2026-11-25",
-           subject_informed_how=("c", "in_person"))
+    answer(page, subject_informed=True, subject_informed_who="Jo Carter", subject_informed_relationship=("c",
+           "parent_carer"), subject_informed_when="2026-11-25", subject_informed_how=("c", "in_person"))
     submit(page)
     open_task(page, "Record the decision and reasons")
+    preview = page.inner_text(".record-preview")
+    assert "Sam looks after his mother most evenings" in preview, "the record is checked before it is confirmed"
+    assert "Identifying details withheld" not in preview or "Jo Carter (parent or carer)" in preview
+    page.screenshot(path=str(SHOTS / "1-record-preview.png"), full_page=True)
     answer(page, decision_summary="Shared the minimum with early help, with consent.", accuracy_confirmed=True)
     submit(page)
 
     text = page.inner_text("main")
-    assert "completed" in text and "share in part" in text
+    assert "completed" in text and "Share in part" in text
+    assert "Shared the minimum with early help, with consent." in text, "the practitioner's own words"
     assert "Article 6(1)(e) public task (DPA 2018 s.8)" in text and "Consent" in text
     page.emulate_media(media="print")
     page.screenshot(path=str(SHOTS / "1-printed-record.png"), full_page=True)

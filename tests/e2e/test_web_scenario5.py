@@ -18,6 +18,7 @@ from tests.e2e.test_web_journeys import SHOTS, answer, live_server, open_task, s
 __all__ = ["live_server"]  # imported so that pytest finds the fixture in this module
 
 SUMMARY = "Pupil disclosed self-harm"
+QUESTION = "Is this significant harm, and may I share without her consent?"
 ADVICE = "Self-harm with a wish for secrecy: refer to children's services and CAMHS today"
 A9_PUBLIC_INTEREST = "Article 9(2)(g) substantial public interest"
 
@@ -82,15 +83,19 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
            purpose_reasons="She may need support from CAMHS and children's services")
     submit(page)
     open_task(page, "Does it identify anyone? What kind of information?")
-    answer(page, special_category=True, confidential=True)
+    answer(page, identifies_individual=True, special_category=True, criminal_offence_data=False, confidential=True,
+           subject_at_risk=True, public_authority=True, legal_obligation=False)
     submit(page)
     open_task(page, "Is consent the right basis, and do you have it?")
-    answer(page, consent_appropriate=False, seeking_consent_increases_risk=True, consent_result=("c", "not_sought"),
-           consent_not_sought_reason="She asked me not to tell her parents; I need advice first", unsure=True)
+    answer(page, consent_appropriate=False, seeking_consent_increases_risk=True, subject_can_consent=True,
+           consent_result=("c", "not_sought"),
+           consent_not_sought_reason="She asked me not to tell her parents; I need advice first", unsure=True,
+           question_for_adviser=QUESTION)
     submit(page)
     open_task(page, "Is there a lawful reason to share without consent?")
     answer(page, risk_of_significant_harm=False, overriding_public_interest=False,
-           consent_override_reason="I do not know whether this is significant harm", unsure=True)
+           consent_override_reason="I do not know whether this is significant harm", unsure=True,
+           question_for_adviser=QUESTION)
     submit(page)
 
     # The case now waits for the manager's advice, and the practitioner cannot give it herself.
@@ -144,8 +149,14 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     open_task(page, "Advise and decide (escalated)")
     page.get_by_role("button", name="Claim this task").click()
     assert "Claimed by dee.lead." in main_text(page)
-    answer(page, advice=ADVICE, subject_named=True, risk_of_significant_harm=True, overriding_public_interest=False,
-           legal_obligation=False)
+    # The adviser reads the practitioner's question and the case so far before deciding.
+    assert page.locator("section[aria-labelledby=question-heading]").inner_text().endswith(QUESTION)
+    so_far = page.locator("details.case-so-far")
+    assert so_far.get_attribute("open") is not None
+    assert "A Year 9 pupil showed me cuts" in so_far.inner_text()
+    page.screenshot(path=str(SHOTS / "5-dsl-reads-the-case.png"), full_page=True)
+    answer(page, advice_decision=("c", "share"), advice=ADVICE, subject_named=True, risk_of_significant_harm=True,
+           overriding_public_interest=False, legal_obligation=False)
     page.check("input[name=also_consulted][value=la_consultation_line]")
     submit(page)
     assert page.url == case_url
@@ -156,6 +167,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     sign_in(page, live_server, "tess.teacher")
     assert "Decide how much to share" in main_text(page)
     open_task(page, "Decide how much to share")
+    page.check("input[name='identifying_details_shared'][value='Ria Patel (the child)']")
     answer(page, recipient_person="Duty social worker", recipient_role="Front door duty desk",
            recipient_organisation="Northshire children's services", recipient_email="duty@example.org",
            recipient_verified_how="Council directory; phoned the duty desk first", share_extent=("c", "share_in_part"),
@@ -172,7 +184,8 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     page.get_by_role("button", name="Record the receipt").click()
     assert "Receipt recorded." in main_text(page)
     open_task(page, "Tell the person it was shared?")
-    answer(page, subject_informed=True, subject_informed_who="Ria", subject_informed_when="2026-11-25",
+    answer(page, subject_informed=True, subject_informed_who="Ria Patel",
+           subject_informed_relationship=("c", "child"), subject_informed_when="2026-11-25",
            subject_informed_how=("c", "in_person"))
     submit(page)
     open_task(page, "Record the decision and reasons")
@@ -181,12 +194,15 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
 
     # The printed record: the DSL decided, on the substantial public interest, with her advice and the timeline.
     text = main_text(page)
-    assert "completed" in text and "share in part" in text
-    assert "by dee.lead (dsl)" in page.get_by_role("heading", name="Revision 1").inner_text()
+    assert "completed" in text and "Revision 1: Share in part" in text
+    decided = page.locator("dl.record").filter(has_text="Decided by").first.inner_text()
+    assert "dee.lead" in decided and "designated safeguarding lead" in decided
     assert A9_PUBLIC_INTEREST in text and "Overriding public interest" in text
-    [advice] = page.locator("h4:text-is('Advice') + ul > li").all_inner_texts()
-    assert advice.startswith("dee.lead (dsl), ") and advice.endswith(ADVICE)
-    assert page.locator("dl.disclosure dd.receipt").inner_text().startswith("Duty desk at ")
+    advice = page.locator("section.record-part").filter(
+        has=page.get_by_role("heading", name="Advice from dee.lead (designated safeguarding lead)")).last
+    assert ADVICE in advice.inner_text() and QUESTION in advice.inner_text()
+    receipt = page.locator("dl.record dt:text-is('Receipt') + dd").inner_text()
+    assert receipt.startswith("Duty desk, ")
     timeline = page.locator("section[aria-labelledby=timeline]").inner_text()
     for entry in ["tess.teacher (practitioner): case started",
                   "tess.teacher (practitioner): task completed: Is there a lawful reason to share without consent?",

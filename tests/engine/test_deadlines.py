@@ -1,4 +1,5 @@
-"""Deadline helpers for timer expressions: computed in working time from the engine's fixed "now".
+"""Deadline helpers for timer expressions: computed in working time from the engine's fixed "now"
+(or, for ``by_end_of_working_day(since)``, from the instant given); school days on the school calendar.
 
 Wednesday 25 November 2026 is an ordinary working day in GMT (UK time == UTC); Christmas Day 2026 is a
 Friday and Monday 28 December the substitute Boxing Day.
@@ -6,6 +7,7 @@ Friday and Monday 28 December the substitute Boxing Day.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -87,13 +89,28 @@ def test_in_working_hours_counts_from_the_fixed_now() -> None:
 
 
 def test_in_working_days_and_school_days_count_from_the_fixed_now() -> None:
-    helpers = deadline_helpers()
+    helpers = deadline_helpers(WorkingCalendar(), WorkingCalendar())
     with engine_time(NOW):
         assert helpers["in_working_days"](1) == "2026-11-26T15:00:00+00:00"
         assert helpers["in_working_days"](3) == "2026-11-30T15:00:00+00:00"  # over the weekend
-        # School days are working days (term dates are not modelled).
+        # With no school closures, school days are working days.
         assert helpers["in_school_days"](5) == "2026-12-02T15:00:00+00:00"
         assert helpers["in_school_days"](1) == helpers["in_working_days"](1)
+
+
+def test_in_school_days_counts_on_the_school_calendar() -> None:
+    # February half term 2027: Monday 15 to Friday 19 February.
+    half_term = frozenset(date(2027, 2, 15) + timedelta(days=n) for n in range(5))
+    helpers = deadline_helpers(WorkingCalendar(), WorkingCalendar(extra_closures=half_term))
+    with engine_time(datetime(2027, 2, 11, 10, 0, tzinfo=UTC)):  # Thursday before the half term
+        # 5 school days: Friday 12th, then Monday 22nd to Thursday 25th; working days ignore the half term.
+        assert helpers["in_school_days"](5) == "2027-02-25T10:00:00+00:00"
+        assert helpers["in_working_days"](5) == "2027-02-18T10:00:00+00:00"
+        assert helpers["in_working_hours"](8 * 5) == "2027-02-18T10:00:00+00:00"
+        assert helpers["by_end_of_working_day"]() == "2027-02-11T17:00:00+00:00"
+    with engine_time(datetime(2027, 2, 16, 10, 0, tzinfo=UTC)):  # in the half term: counts from its end
+        assert helpers["in_school_days"](1) == "2027-02-22T17:00:00+00:00"
+        assert helpers["in_working_days"](1) == "2027-02-17T10:00:00+00:00"
 
 
 def test_deadlines_over_christmas() -> None:
@@ -109,6 +126,58 @@ def test_by_end_of_working_day() -> None:
         assert helpers["by_end_of_working_day"]() == "2026-11-25T17:00:00+00:00"
     with engine_time(datetime(2026, 11, 27, 18, 0, tzinfo=UTC)):  # Friday evening
         assert helpers["by_end_of_working_day"]() == "2026-11-30T17:00:00+00:00"
+
+
+SHARE_DAY = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)  # Wednesday 16:30: half an hour before close
+
+
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [
+        ("2026-11-25T16:30:00+00:00", "2026-11-25T17:00:00+00:00"),  # in hours: that day's close
+        (SHARE_DAY, "2026-11-25T17:00:00+00:00"),  # a datetime works too
+        ("2026-11-25T16:30:00", "2026-11-25T17:00:00+00:00"),  # no zone: UTC
+        ("2026-11-25T16:30:00Z", "2026-11-25T17:00:00+00:00"),
+        ("2026-11-25T20:00:00+00:00", "2026-11-26T17:00:00+00:00"),  # out of hours: the next working day's close
+        ("2026-11-25T06:00:00+00:00", "2026-11-25T17:00:00+00:00"),  # before opening: that day's close
+        ("2026-11-28T11:00:00+00:00", "2026-11-30T17:00:00+00:00"),  # Saturday: Monday's close
+        ("2026-11-27T18:00:00+00:00", "2026-11-30T17:00:00+00:00"),  # Friday evening: Monday's close
+        ("2026-12-24T16:30:00+00:00", "2026-12-24T17:00:00+00:00"),  # Christmas Eve is a working day
+        ("2026-12-25T10:00:00+00:00", "2026-12-29T17:00:00+00:00"),  # Christmas Day: after Boxing Day observed
+        # Summer time: 16:30 BST is before the 17:00 BST close (16:00 UTC); 17:30 BST is after it.
+        ("2027-07-01T16:30:00+01:00", "2027-07-01T16:00:00+00:00"),
+        ("2027-07-01T16:30:00+00:00", "2027-07-02T16:00:00+00:00"),
+    ],
+)
+def test_by_end_of_working_day_runs_from_the_instant_given(since: str | datetime, expected: str) -> None:
+    helpers = deadline_helpers(WorkingCalendar(), WorkingCalendar())
+    # The record step opens later (the next morning): the deadline still runs from the share.
+    with engine_time(datetime(2026, 11, 26, 9, 30, tzinfo=UTC)):
+        assert helpers["by_end_of_working_day"](since) == expected
+
+
+def test_by_end_of_working_day_without_an_instant_runs_from_now() -> None:
+    helpers = deadline_helpers(WorkingCalendar(), WorkingCalendar())
+    with engine_time(datetime(2026, 11, 25, 20, 0, tzinfo=UTC)):
+        assert helpers["by_end_of_working_day"]() == "2026-11-26T17:00:00+00:00"
+        assert helpers["by_end_of_working_day"](None) == "2026-11-26T17:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("yesterday afternoon", "by_end_of_working_day: 'yesterday afternoon' is not a date and time"),
+        ("2026-11-31T10:00:00", "by_end_of_working_day: '2026-11-31T10:00:00' is not a date and time"),
+        ("", "by_end_of_working_day: '' is not a date and time"),
+        (20261125, "by_end_of_working_day needs a date and time (ISO 8601), not int"),
+        (date(2026, 11, 25), "by_end_of_working_day needs a date and time (ISO 8601), not date"),
+        ("9999-12-31T12:00:00+00:00", f"is more than {MAX_DAYS} days from now"),
+        ("1900-01-01T12:00:00+00:00", f"is more than {MAX_DAYS} days from now"),
+    ],
+)
+def test_by_end_of_working_day_refuses_what_is_not_an_instant(since: Any, message: str) -> None:
+    with engine_time(NOW), pytest.raises(ValueError, match=re.escape(message)):
+        deadline_helpers(WorkingCalendar(), WorkingCalendar())["by_end_of_working_day"](since)
 
 
 def test_at_start_of() -> None:
@@ -221,15 +290,23 @@ def test_a_helper_called_through_the_sandbox_gives_the_direct_result() -> None:
         ("in_working_hours(3)", "2026-11-26T10:00:00+00:00"),
         ("in_school_days(5)", "2026-12-02T15:00:00+00:00"),
         ("by_end_of_working_day()", "2026-11-25T17:00:00+00:00"),
+        ("by_end_of_working_day(contacted_at)", "2026-11-24T17:00:00+00:00"),
         ('at_start_of("2026-12-02")', "2026-12-02T09:00:00+00:00"),
         ("at_start_of(review_date)", "2026-12-29T09:00:00+00:00"),
         ('in_working_hours(2) if urgency == "same_day" else in_working_days(1)', "2026-11-25T17:00:00+00:00"),
     ],
 )
 def test_timer_expressions_in_the_sandbox(expression: str, expected: str) -> None:
-    context = {"review_date": "2026-12-25", "urgency": "same_day"}
+    context = {"review_date": "2026-12-25", "urgency": "same_day", "contacted_at": "2026-11-24T16:30:00+00:00"}
+    helpers = _trusted(deadline_helpers(WorkingCalendar(), WorkingCalendar()))
     with engine_time(NOW):
-        assert sandbox.evaluate(expression, context, helpers=_trusted(deadline_helpers())) == expected
+        assert sandbox.evaluate(expression, context, helpers=helpers) == expected
+
+
+def test_a_bad_instant_fails_the_expression_with_a_plain_message() -> None:
+    helpers = _trusted(deadline_helpers(WorkingCalendar(), WorkingCalendar()))
+    with engine_time(NOW), pytest.raises(sandbox.ExpressionFailed, match="'soon' is not a date and time"):
+        sandbox.evaluate("by_end_of_working_day(contacted_at)", {"contacted_at": "soon"}, helpers=helpers)
 
 
 def test_a_trusted_helper_does_not_use_up_the_step_budget() -> None:

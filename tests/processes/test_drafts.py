@@ -341,9 +341,10 @@ def test_the_diff_reads_elements_not_text(sharing_process_files: dict[str, str])
     assert sorted(e["id"] for e in diff_files(with_bpmn(remove_reminder), old).added) == [
         "f_reminded", "record_reminder"]
 
+    emergency_rule = "Emergency: the public interest in protecting a child in immediate danger overrides"
     rule = diff_files(old, {**old, "lawful_basis.dmn": old["lawful_basis.dmn"].replace(
-        "<description>Emergency: share at once</description>", "<description>Emergency: share now</description>")})
-    assert rule.changed == [{"id": "sharing_decision_rule1", "type": "rule", "name": "Emergency: share now"}]
+        f"<description>{emergency_rule}</description>", "<description>Emergency: share now</description>")})
+    assert rule.changed == [{"id": "confidence_rule3", "type": "rule", "name": "Emergency: share now"}]
     form = diff_files(old, {**old, "forms/consent.json": old["forms/consent.json"] + "\n"})
     assert form.as_dict() == {"added": [], "removed": [], "changed": [
         {"id": "forms/consent.json", "type": "file", "name": "forms/consent.json"}]}

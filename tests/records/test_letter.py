@@ -31,6 +31,7 @@ from tests.workflows.test_scenarios import (
     A6_PUBLIC_TASK,
     CHILD,
     CL_CONSENT,
+    CONSENT_GIVEN,
     PARENT,
     SENT,
     chosen_items,
@@ -44,8 +45,9 @@ CONFIG = Config(organisation_name=ORGANISATION, data_protection_contact="dpo@nor
 RECIPIENT_ORGANISATION = "Northshire Council early help team"
 ITEMS = ("Sam cares for his mother most evenings", "Attendance fell to 82% this term")
 PURPOSE_REASONS = "An early help assessment of Sam's needs as a young carer"
-TOLD_BY_EMAIL = {"subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_when": "2026-11-25",
-                 "subject_informed_how": "email", "subject_email": "jo.carter@example.org"}
+TOLD_BY_EMAIL = {"subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship":
+                 "parent_carer", "subject_informed_when": "2026-11-25", "subject_informed_how": "email",
+                 "subject_email": "jo.carter@example.org"}
 
 
 def shared_with_early_help(start_case: Any, *, up_to: str = "tell_subject") -> CaseDriver:
@@ -56,10 +58,8 @@ def shared_with_early_help(start_case: Any, *, up_to: str = "tell_subject") -> C
         "Sam looks after his mother most evenings and is often late and tired.", CHILD, PARENT))
     case.complete("check_purpose", PRACTITIONER, purpose("early_help", True, PURPOSE_REASONS))
     case.complete("check_information", PRACTITIONER, information(confidential=True))
-    case.complete("consider_consent", PRACTITIONER, {
-        "consent_appropriate": True, "seeking_consent_increases_risk": False, "consent_result": "given",
-        "consent_of_whom": "parent_with_parental_responsibility", "consent_scope": "Caring role and attendance",
-        "consent_date": "2026-11-24", "consent_method": "written", "unsure": False})
+    case.complete("consider_consent", PRACTITIONER, CONSENT_GIVEN | {"consent_scope": "Caring role and attendance",
+                                                                    "consent_method": "written"})
     case.complete("choose_what_to_share", PRACTITIONER, chosen_items())
     if up_to == "send":
         return case
@@ -107,9 +107,14 @@ def test_the_letter_says_what_was_shared_with_whom_why_and_on_which_basis(
     assert "We shared it for this purpose: Early help." in unwrapped and f"Our reasons: {PURPOSE_REASONS}" in unwrapped
     assert "such as keeping children safe" in unwrapped, "the Article 6 basis in plain words"
     assert f"UK GDPR Article 6 (the lawful basis): {A6_PUBLIC_TASK}" in unwrapped, "and its exact legal name"
-    assert f"Common-law duty of confidence: {CL_CONSENT}" in unwrapped and "because you agreed to it" in unwrapped
+    assert f"Common-law duty of confidence: {CL_CONSENT}" in unwrapped
+    assert "Jo Carter (a person with parental responsibility) agreed to us sharing it." in unwrapped
+    assert ("Some of it was given to us in confidence. We shared it because Jo Carter (a person with parental "
+            "responsibility) agreed to it.") in unwrapped, "confidential, as answered"
     assert "Article 9" not in unwrapped, "no special category data: no condition to explain"
-    assert "right of access" in unwrapped and "correct any information" in unwrapped and "object to" in unwrapped
+    assert "right of access" in unwrapped and "correct any information" in unwrapped
+    assert "object to" in unwrapped, "public task: the right to object applies (Article 21)"
+    assert "withdraw your consent at any time" in unwrapped, "the consent relied on can be withdrawn"
     assert "Information Commissioner's Office (ICO)" in unwrapped and "ico.org.uk, telephone 0303 123 1113" in unwrapped
     assert "contact tess.teacher, who dealt with it" in unwrapped, "no account row in this test: the username"
     assert "data protection officer: dpo@northshire.example" in unwrapped

@@ -88,7 +88,7 @@ class CaseDriver:
             rows = s.scalars(select(DecisionRecord).where(DecisionRecord.case_id == self.case_id)
                              .order_by(DecisionRecord.revision)).all()
             for row in rows:
-                _ = row.answers, row.advice
+                _ = row.answers, row.advice, row.every_answer
             s.expunge_all()
             return list(rows)
 

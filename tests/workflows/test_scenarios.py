@@ -23,7 +23,7 @@ A9_PUBLIC_INTEREST = "Article 9(2)(g) substantial public interest"
 SCH1_18 = "DPA 2018 Sch 1 para 18 (safeguarding of children and of individuals at risk)"
 A10_SAFEGUARDING = "DPA 2018 Sch 1 para 36, applying para 18 (safeguarding of children and of individuals at risk)"
 CL_CONSENT = "Consent"
-CL_PUBLIC_INTEREST = "Overriding public interest"
+CL_SIGNIFICANT_HARM = "Overriding public interest: protecting a child from significant harm"
 CL_EMERGENCY = "Overriding public interest: a child was in immediate danger"
 
 HEALTH_VISITOR = Actor("hana.visitor", frozenset({"practitioner"}), team="north")
@@ -49,6 +49,7 @@ def information(**answers: bool) -> dict[str, Any]:
 
 def chosen_items(share_extent: str = "share_in_part", **extra: Any) -> dict[str, Any]:
     return {
+        "identifying_details_shared": ["Sam Carter (the child)", "Sam Carter: Year 7"],
         "recipient_person": "Alex Reed", "recipient_role": "Early help coordinator",
         "recipient_organisation": "Northshire Council early help team", "recipient_email": "alex.reed@example.org",
         "recipient_verified_how": "Known contact; checked against the council directory",
@@ -62,6 +63,13 @@ def chosen_items(share_extent: str = "share_in_part", **extra: Any) -> dict[str,
     } | ({"withheld_and_why": "Mother's diagnosis withheld: not needed for the early help assessment"}
          if share_extent == "share_in_part" else {}) | extra
 
+
+# A parent consents for a child too young to decide (the answers a routine early help case gives).
+CONSENT_GIVEN = {"consent_appropriate": True, "seeking_consent_increases_risk": False, "subject_can_consent": False,
+                 "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
+                 "consent_by_name": "Jo Carter", "consent_explicit": True,
+                 "consent_scope": "Share what early help needs", "consent_date": "2026-11-24",
+                 "consent_method": "verbal", "unsure": False}
 
 SENT = {"channel": "secure_email", "security_controls": "Encrypted email to a verified address",
         "sent_confirmed": True}
@@ -82,8 +90,9 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
                      "data_sharing_agreement": "Northshire information sharing protocol 2025"})
     case.complete("check_information", PRACTITIONER, information(confidential=True))
     case.complete("consider_consent", PRACTITIONER, {
-        "consent_appropriate": True, "seeking_consent_increases_risk": False, "consent_result": "given",
-        "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_appropriate": True, "seeking_consent_increases_risk": False, "subject_can_consent": False,
+        "consent_result": "given", "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_by_name": "Jo Carter", "consent_explicit": True,
         "consent_scope": "Share Sam's caring role and attendance with the early help team",
         "consent_date": "2026-11-24", "consent_method": "written", "unsure": False})
     assert case.open_elements() == {"choose_what_to_share"}
@@ -93,12 +102,22 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
     assert case.open_elements() == set()
     case.receive("receipt_confirmed", {"received_at": "2026-11-25T11:30:00+00:00", "received_by": "Alex Reed"})
     case.complete("tell_subject", PRACTITIONER, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter and Sam", "subject_informed_when": "2026-11-25",
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
+        "also_told": "Sam, in person, the same day", "subject_informed_when": "2026-11-25",
         "subject_informed_how": "in_person"})
     case.complete("record_decision", PRACTITIONER, recorded("Shared the minimum with early help, with consent."))
 
     assert case.case().status == CaseStatus.COMPLETED
     [record] = case.records()
+    assert record.decision_summary == "Shared the minimum with early help, with consent."
+    assert (record.recorded_by, record.consent_by_name, record.consent_explicit) == (
+        PRACTITIONER.username, "Jo Carter", True)
+    assert "consent answers the common-law duty of confidence" in (record.basis_notes or "")
+    assert record.identifying_details_withheld == "Sam Carter: DOB 2014-03-02\nJo Carter (parent or carer)"
+    assert (record.subject_informed_relationship, record.also_told) == ("parent_carer", "Sam, in person, the same day")
+    asked = {(a.step, a.question): a.answer for a in record.every_answer}
+    assert asked[("Describe the concern", "What have you seen or heard?")].startswith("Sam looks after his mother")
+    assert asked[("Record the decision and reasons", "What did you decide, and why?")] == record.decision_summary
     assert record.outcome == "share_in_part"
     assert record.article6_basis == A6_PUBLIC_TASK
     assert record.common_law_justification == CL_CONSENT
@@ -110,6 +129,7 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
     assert record.decision_maker == PRACTITIONER.username
     [entry] = case.disclosures()
     assert entry.recipient_organisation == "Northshire Council early help team"
+    assert entry.identifying_details == "Sam Carter (the child)\nSam Carter: Year 7"
     assert entry.receipt_by == "Alex Reed" and entry.receipt_at is not None
     assert [(i.nature, i.currency) for i in entry.items] == [("reported_by_third_party", "current"),
                                                                ("fact", "current")]
@@ -133,14 +153,17 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
                                                             "children's social care must assess today"))
     case.complete("check_information", HEALTH_VISITOR, information(special_category=True, confidential=True))
     case.complete("consider_consent", HEALTH_VISITOR, {
-        "consent_appropriate": False, "seeking_consent_increases_risk": False, "consent_result": "refused",
-        "consent_of_whom": "parent_with_parental_responsibility", "consent_date": "2026-11-25", "unsure": False})
+        "consent_appropriate": False, "seeking_consent_increases_risk": False, "subject_can_consent": False,
+        "consent_result": "refused", "consent_of_whom": "parent_with_parental_responsibility",
+        "consent_by_name": "Kim Lee", "consent_date": "2026-11-25", "unsure": False})
     case.complete("without_consent", HEALTH_VISITOR, {
         "risk_of_significant_harm": True, "overriding_public_interest": False, "unsure": False,
         "consent_override_reason": "Unexplained bruising on a non-mobile baby: the risk of significant harm "
                                    "outweighs the mother's refusal"})
     case.complete("choose_what_to_share", HEALTH_VISITOR, chosen_items(
-        "share_in_full", recipient_person="Duty social worker", recipient_role="MASH duty social worker",
+        "share_in_full", identifying_details_shared=["Baby Lee (the child)", "Baby Lee: NHS 943 476 5919",
+                                                     "Kim Lee (parent or carer)"],
+        recipient_person="Duty social worker", recipient_role="MASH duty social worker",
         recipient_organisation="Northshire children's social care", recipient_email="mash@example.org",
         items=[{"summary": "Body map and description of two bruises", "nature": "fact", "currency": "current",
                 "accuracy_checked": True},
@@ -159,7 +182,9 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
     assert first.outcome == "share_in_full"
     assert (first.article6_basis, first.article9_condition, first.schedule1_paragraph) == (
         A6_PUBLIC_TASK, A9_PUBLIC_INTEREST, SCH1_18)
-    assert first.common_law_justification == CL_PUBLIC_INTEREST
+    assert first.common_law_justification == CL_SIGNIFICANT_HARM
+    assert first.decision_summary == "Shared with children's social care without consent."
+    assert first.identifying_details_withheld == "None: every identifying detail recorded went with it"
     assert first.consent_result == "refused" and "outweighs the mother's refusal" in (first.consent_override_reason
                                                                                         or "")
     assert first.subject_informed is False and "strategy discussion" in (first.subject_not_informed_reason or "")
@@ -174,8 +199,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
         "review_outcome": "tell_subject_now", "review_notes": "Strategy discussion held; safe to tell the mother",
         "review_date": None})
     case.complete("tell_subject", HEALTH_VISITOR, {
-        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_when": "2026-12-02",
-        "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_relationship": "parent_carer",
+        "subject_informed_when": "2026-12-02", "subject_informed_how": "in_person"})
     case.complete("record_decision", HEALTH_VISITOR, recorded("Mother told after the strategy discussion."))
 
     assert case.case().status == CaseStatus.COMPLETED
@@ -199,7 +224,8 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(sta
     case.complete("verify_requester", PRACTITIONER, {
         "identity_verified": True, "verification_method": "Called the club secretary on the number on its website",
         "requester_authority": "None: a voluntary club has no safeguarding role for these children",
-        "request_specific": False, "verification_notes": "A general list, not a named child: a trawl"})
+        "requester_is_public_body": False, "request_specific": False,
+        "verification_notes": "A general list, not a named child: a trawl"})
     case.complete("explain_not_sharing", PRACTITIONER, {
         "not_sharing_reasons": "No legitimate purpose: the club has no role in these children's plans, and a list "
                                "of every child on a plan would be wholly disproportionate",
@@ -214,6 +240,8 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(sta
     assert record.outcome == "decline"
     assert "disproportionate" in (record.not_sharing_reasons or "")
     assert str(record.discussed_with_requester_on) == "2026-11-25"
+    assert record.how_requester_told == "Phone call, then email"
+    assert record.decision_summary == "Declined a trawling request."
     assert record.article6_basis is None and record.subject_informed is None
     trawl = [a for a in record.answers if a.question == "Is the request specific, not a trawl?"]
     assert [a.answer for a in trawl] == ["request specific: no"]
@@ -262,10 +290,13 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
                                                                 "and children's services"))
     case.complete("check_information", TEACHING_ASSISTANT, information(special_category=True, confidential=True))
     case.complete("consider_consent", TEACHING_ASSISTANT, {
-        "consent_appropriate": False, "seeking_consent_increases_risk": True, "consent_result": "not_sought",
-        "consent_not_sought_reason": "She asked me not to tell her parents; I need advice first", "unsure": True})
+        "consent_appropriate": False, "seeking_consent_increases_risk": True, "subject_can_consent": True,
+        "consent_result": "not_sought",
+        "consent_not_sought_reason": "She asked me not to tell her parents; I need advice first", "unsure": True,
+        "question_for_adviser": "Is this significant harm, and may I share without her consent?"})
     case.complete("without_consent", TEACHING_ASSISTANT, {
         "risk_of_significant_harm": False, "overriding_public_interest": False, "unsure": True,
+        "question_for_adviser": "Does her wish for secrecy stop me sharing with CAMHS?",
         "consent_override_reason": "I do not know whether this is significant harm"})
 
     advice_task = case.task("manager_advice")
@@ -283,15 +314,18 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
     assert case.outbox() == [("task_waiting", "manager"), ("task_waiting", "dsl"), ("escalation", "head_of_service")]
 
     case.complete("dsl_advice", DSL, {
+        "advice_decision": "share",
         "advice": "Self-harm with a wish for secrecy: refer to children's services and CAMHS today",
         "subject_named": True, "also_consulted": ["la_consultation_line"],
         "risk_of_significant_harm": True, "overriding_public_interest": False, "legal_obligation": False})
     assert case.open_elements() == {"choose_what_to_share"}
-    case.complete("choose_what_to_share", TEACHING_ASSISTANT, chosen_items())
+    case.complete("choose_what_to_share", TEACHING_ASSISTANT,
+                  chosen_items(identifying_details_shared=["Ria Patel (the child)"]))
     case.complete("send_securely", TEACHING_ASSISTANT, SENT)
     case.receive("receipt_confirmed", {"received_at": "2026-11-25T13:00:00+00:00", "received_by": "Duty desk"})
     case.complete("tell_subject", TEACHING_ASSISTANT, {
-        "subject_informed": True, "subject_informed_who": "Ria", "subject_informed_when": "2026-11-25",
+        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_relationship": "child",
+        "subject_informed_when": "2026-11-25",
         "subject_informed_how": "in_person"})
     case.complete("record_decision", TEACHING_ASSISTANT, recorded("Referred on the DSL's decision."))
 
@@ -303,10 +337,14 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
     assert [(by, role) for by, role, _ in lawful] == [(TEACHING_ASSISTANT.username, "practitioner"),
                                                        (DSL.username, "dsl")]
     assert "risk of significant harm: yes" in lawful[-1][2]
-    assert record.common_law_justification == CL_PUBLIC_INTEREST
+    assert record.common_law_justification == CL_SIGNIFICANT_HARM
     assert (record.article9_condition, record.schedule1_paragraph) == (A9_PUBLIC_INTEREST, SCH1_18)
     [advice] = record.advice
     assert (advice.adviser, advice.adviser_role, advice.subject_named) == (DSL.username, "dsl", True)
+    assert (advice.decision, advice.also_consulted) == ("share", "Local authority consultation line")
+    assert advice.question == "Does her wish for secrecy stop me sharing with CAMHS?"
+    # The assistant heard that advice had come back, as well as the step opening in her list.
+    assert ("reminder", TEACHING_ASSISTANT.username) in case.outbox()
     assert record.consent_sought is False and "advice first" in (record.consent_not_sought_reason or "")
 
 
@@ -319,9 +357,11 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(s
     assert case.open_elements() == {"share_at_once"}, "no sign-off, no questions before sharing"
     case.complete("share_at_once", PRACTITIONER, {
         "contacted": "childrens_social_care", "contacted_at": "2026-11-25T09:20:00+00:00",
+        "contacted_person": "Dee Wright", "contacted_role": "MASH duty social worker",
         "contact_reference": "MASH ref 2211", "information_shared": "The child's words, as written down at once",
-        "purpose": "s47", "special_category": True, "criminal_offence_data": True, "confidential": True,
-        "subject_at_risk": True, "public_authority": True})
+        "purpose": "s47", "threat_to_life": False, "subject_can_consent": True, "special_category": True,
+        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "public_authority": True,
+        "legal_obligation": False})
     case.complete("tell_subject", PRACTITIONER, {
         "subject_informed": False, "review_date": "2026-12-09",
         "subject_not_informed_reason": "Telling the parents could put the child at further risk and prejudice "
@@ -339,6 +379,8 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(s
         record.subject_not_informed_reason or "")
     assert record.consent_sought is False
     [entry] = case.disclosures()
-    assert entry.channel == "telephone (emergency)" and entry.recipient_person == "MASH ref 2211"
+    assert entry.channel == "telephone (emergency)"
+    assert (entry.recipient_person, entry.recipient_role, entry.recipient_organisation, entry.reference) == (
+        "Dee Wright", "MASH duty social worker", "Children's social care", "MASH ref 2211")
     assert entry.sent_at == datetime.fromisoformat("2026-11-25T09:20:00+00:00")
     assert case.case().next_timer_at == datetime.fromisoformat("2026-12-09T09:00:00+00:00")

@@ -40,7 +40,7 @@ class Node:
     name: str
     lane: str
     col: float
-    row: int
+    row: float
     form: str | None = None
     step: str | None = None  # policy step, read by the path checker and the record builder
     condition: str | None = None  # conditional start events
@@ -48,6 +48,13 @@ class Node:
     notify: str | None = None  # who is told when the event passes or the task opens
     doc: str = ""
     label: str = "below"  # events and gateways: where the name goes (above / below / left)
+    message: str = "receipt"  # message catch events: which message (MESSAGES), kept in the variable of that name
+
+
+# Messages a case can wait for: the message's id in the diagram, the name it is sent by, and the
+# variable its payload is kept in.
+MESSAGES = {"receipt": ("receipt_message", "receipt_confirmed"),
+            "new_information": ("new_information_message", "new_information")}
 
 
 @dataclass
@@ -73,6 +80,7 @@ class Flow:
     default: bool = False
     route: str = "h"  # h | hv | vh | v | channel
     channel_y: float | None = None
+    channel_lane: str | None = None  # the lane whose rows channel_y counts in (default: the source's)
     label_at: str = "start"
 
 
@@ -98,7 +106,9 @@ P, M, D = "Practitioner", "Manager", "DSL"
 MANAGER_SLA = 'in_working_hours(2) if urgency == "same_day" else in_working_days(1)'
 DSL_SLA = 'in_working_hours(1) if urgency == "same_day" else in_working_days(1)'
 RECEIPT_SLA = 'in_school_days(5) if purpose == "school_transfer" else in_working_days(1)'
-RECORD_SLA = 'by_end_of_working_day() if immediate_danger else in_working_days(1)'
+# An emergency share is recorded by the end of the working day it happened in; a record that a
+# review brings back (even of an emergency) has a working day.
+RECORD_SLA = 'by_end_of_working_day(contacted_at) if immediate_danger and not review_outcome else in_working_days(1)'
 
 INITIAL_FACTS = {
     # Starting values of the facts the gateways and the lawful-basis tables read, so every path
@@ -118,6 +128,23 @@ INITIAL_FACTS = {
     "overriding_public_interest": "false",
     "unsure": "false",
     "review_date": "null",
+    # Read by the lawful-basis tables (workflows/tools/lawful_basis_tables.py); each is asked on the
+    # paths where it matters and starts with the answer that claims nothing.
+    "threat_to_life": "false",
+    "subject_can_consent": "true",
+    "statutory_power": "null",
+    "telling_would_prejudice_crime": "false",
+    "legitimate_interests_assessed": "false",
+    "requester_is_public_body": "false",
+    "consent_appropriate": "false",
+    "consent_explicit": "false",
+    "consent_of_whom": "null",
+    "seeking_consent_increases_risk": "false",
+    "public_interest": "null",
+    "identity_verified": "false",
+    "request_specific": "false",
+    "review_outcome": "null",
+    "advice_decision": "null",
 }
 
 
@@ -161,7 +188,8 @@ def build() -> Diagram:
     n(Node("without_consent", "task", "Is there a lawful reason to share without consent?", P, 14, 4,
            form="without_consent.json"))
     n(Node("gw_consent_merge", "exclusive", "", P, 15, 3))
-    # Step 7: consult when in doubt, time-limited and escalating.
+    # Step 7: consult when in doubt, time-limited and escalating; the adviser decides, and the
+    # practitioner is told.
     n(Node("gw_in_doubt", "exclusive", "In doubt?", P, 16, 3, label="left"))
     n(Node("manager_advice", "task", "Advise and decide", M, 17, 0, form="advise_and_decide.json", step="consultation",
            doc="Step 7: the manager advises; the case cannot be closed by an unsure practitioner alone."))
@@ -170,52 +198,67 @@ def build() -> Diagram:
            doc="Step 7: the manager did not answer in time; the DSL decides."))
     n(Node("escalate_further", "throw", "Escalated to the head of service", D, 19, 1, notify="head_of_service"))
     n(Node("end_escalated", "end", "Escalation raised", D, 20, 1))
-    n(Node("gw_basis_merge", "exclusive", "", P, 19, 3))
-    n(Node("determine_lawful_basis", "subprocess", "Work out the lawful basis", P, 20, 3, step="lawful_basis",
+    n(Node("advice_returned", "throw", "Advice given: the practitioner is told", P, 18, 4, notify="practitioner",
+           label="above", doc="Step 7: whoever asked for advice hears at once that it has come back."))
+    n(Node("gw_advice", "exclusive", "What did the adviser decide?", P, 19, 4, label="left"))
+    n(Node("gw_basis_merge", "exclusive", "", P, 21, 3))
+    n(Node("determine_lawful_basis", "subprocess", "Work out the lawful basis", P, 22, 3, step="lawful_basis",
            doc="Step 6: the lawful-basis decision tables (workflows/lawful_basis.dmn)."))
-    n(Node("gw_may_share", "exclusive", "Lawful to share?", P, 21, 3, label="left"))
-    n(Node("explain_not_sharing", "task", "Not sharing: record why and tell the requester", P, 22, 1,
+    n(Node("gw_may_share", "exclusive", "Lawful to share?", P, 23, 3, label="left"))
+    n(Node("explain_not_sharing", "task", "Not sharing: record why and tell the requester", P, 24, 1,
            form="not_sharing.json", step="not_sharing", doc="Step 3 and step 6: do not share; record why; discuss with the requester."))
     # Step 8: proportionality.
-    n(Node("choose_what_to_share", "task", "Decide how much to share", P, 22, 3, form="proportionality.json",
+    n(Node("choose_what_to_share", "task", "Decide how much to share", P, 24, 3, form="proportionality.json",
            step="proportionality", doc="Step 8: minimum items, tagged; third parties redacted."))
     # Step 9: share securely and confirm receipt.
-    n(Node("send_securely", "task", "Send securely", P, 23, 3, form="send_securely.json", step="transmission",
+    n(Node("send_securely", "task", "Send securely", P, 25, 3, form="send_securely.json", step="transmission",
            doc="Step 9: verified recipient, secure channel."))
-    n(Node("gw_await_merge", "exclusive", "", P, 24, 3))
-    n(Node("await_receipt", "event_gateway", "Receipt confirmed in time?", P, 25, 3, label="above"))
-    n(Node("receipt_confirmed", "catch_message", "Recipient confirms receipt", P, 26, 3, label="above"))
-    n(Node("receipt_overdue", "catch_timer", "No receipt or feedback in time", P, 26, 4, timer=RECEIPT_SLA))
-    n(Node("follow_up_receipt", "task", "Follow up: no receipt or feedback yet", P, 27, 4,
+    n(Node("gw_await_merge", "exclusive", "", P, 26, 3))
+    n(Node("await_receipt", "event_gateway", "Receipt confirmed in time?", P, 27, 3, label="above"))
+    n(Node("receipt_confirmed", "catch_message", "Recipient confirms receipt", P, 28, 3, label="above"))
+    n(Node("receipt_overdue", "catch_timer", "No receipt or feedback in time", P, 28, 4, timer=RECEIPT_SLA))
+    n(Node("follow_up_receipt", "task", "Follow up: no receipt or feedback yet", P, 29, 4,
            form="follow_up_receipt.json", notify="practitioner"))
-    n(Node("gw_followed_up", "exclusive", "Receipt confirmed?", P, 28, 4, label="left"))
-    n(Node("receipt_escalated", "throw", "Missing receipt escalated to the DSL", D, 28, 1, notify="dsl"))
-    n(Node("end_receipt_escalated", "end", "Escalation raised", D, 29, 1))
-    n(Node("gw_receipt_merge", "exclusive", "", P, 28, 3))
+    n(Node("gw_followed_up", "exclusive", "Receipt confirmed?", P, 30, 4, label="left"))
+    n(Node("dsl_missing_receipt", "task", "No receipt after the follow-up: decide", D, 30, 0,
+           form="missing_receipt.json",
+           doc="Step 9: the follow-up was not done in time; the DSL chases the receipt or closes it."))
+    n(Node("gw_dsl_receipt", "exclusive", "What did the DSL decide?", D, 31, 0, label="left"))
+    n(Node("receipt_escalated", "throw", "Missing receipt escalated to the head of service", D, 31, 1,
+           notify="head_of_service"))
+    n(Node("end_receipt_escalated", "end", "Escalation raised", D, 32, 1))
+    n(Node("gw_receipt_merge", "exclusive", "", P, 32, 3))
     # Step 10: tell the subject.
-    n(Node("tell_subject", "task", "Tell the person it was shared?", P, 29, 3, form="inform_subject.json", step="inform_subject",
+    n(Node("tell_subject", "task", "Tell the person it was shared?", P, 33, 3, form="inform_subject.json", step="inform_subject",
            doc="Step 10: tell them unless it would create or increase a risk of harm."))
     # Step 11: record, on every path.
-    n(Node("gw_record_merge", "exclusive", "", P, 30, 3))
-    n(Node("record_decision", "task", "Record the decision and reasons", P, 31, 3, form="record_decision.json",
+    n(Node("gw_record_merge", "exclusive", "", P, 34, 3))
+    n(Node("record_decision", "task", "Record the decision and reasons", P, 35, 3, form="record_decision.json",
            step="record", doc="Step 11: what, with whom, when, how and why, or why not."))
-    n(Node("record_reminder", "throw", "Reminder: record the decision", P, 32, 2, notify="practitioner",
+    n(Node("record_reminder", "throw", "Reminder: record the decision", P, 36, 2, notify="practitioner",
            label="above"))
-    n(Node("end_record_reminder", "end", "Reminder sent", P, 33, 2))
-    n(Node("gw_review", "exclusive", "Review date set?", P, 32, 3, label="left"))
-    n(Node("end_recorded", "end", "Decision recorded", P, 33, 3))
-    n(Node("review_due", "catch_timer", "Review date reached", P, 33, 5, timer="at_start_of(review_date)"))
-    n(Node("review_decision", "task", "Review the decision", P, 34, 5, form="review_decision.json", step="review", notify="practitioner",
-           doc="Not-shared and subject-not-told decisions come back on their review date."))
-    n(Node("gw_review_outcome", "exclusive", "Outcome of the review?", P, 35, 5, label="left"))
+    n(Node("end_record_reminder", "end", "Reminder sent", P, 37, 2))
+    n(Node("gw_review", "exclusive", "Review date set?", P, 36, 3, label="left"))
+    n(Node("end_recorded", "end", "Decision recorded", P, 37, 3))
+    # A decision comes back on its review date, or at once when someone brings new information.
+    n(Node("await_review", "event_gateway", "Review date or new information?", P, 37, 5, label="below"))
+    n(Node("review_due", "catch_timer", "Review date reached", P, 38, 5, timer="at_start_of(review_date)"))
+    n(Node("new_information_received", "catch_message", "New information received", P, 38, 4, label="above",
+           message="new_information"))
+    n(Node("gw_review_merge", "exclusive", "", P, 39, 5))
+    n(Node("review_decision", "task", "Review the decision", P, 40, 5, form="review_decision.json", step="review", notify="practitioner",
+           doc="Not-shared and subject-not-told decisions come back on their review date, or sooner with new information."))
+    n(Node("gw_review_outcome", "exclusive", "Outcome of the review?", P, 41, 5, label="left"))
 
     b(Boundary("manager_overdue", "Advice overdue", "manager_advice", MANAGER_SLA, interrupting=True,
                label_side="left", doc="Same day: 2 working hours; otherwise 1 working day. Then the DSL decides."))
     b(Boundary("dsl_overdue", "DSL overdue", "dsl_advice", DSL_SLA, interrupting=False))
     b(Boundary("follow_up_overdue", "Follow-up overdue", "follow_up_receipt", "in_working_days(1)",
+               interrupting=True, doc="The follow-up was not done in a working day: the DSL takes it over."))
+    b(Boundary("dsl_receipt_overdue", "DSL overdue", "dsl_missing_receipt", "in_working_days(1)",
                interrupting=False))
     b(Boundary("record_overdue", "Record overdue", "record_decision", RECORD_SLA, interrupting=False,
-               side="top", doc="Emergencies: recorded within the same working day."))
+               side="top", doc="Emergencies: recorded within the working day the information was shared."))
 
     ch_follow, ch_tell, ch_reconsider = 5.75, 6.1, 6.45  # channels in row units, below the emergency row
     f(Flow("f_concern", "start_concern", "describe_concern"))
@@ -225,7 +268,10 @@ def build() -> Diagram:
     f(Flow("f_to_emergency", "gw_first_merge", "gw_emergency"))
     f(Flow("f_emergency", "gw_emergency", "share_at_once", "Yes", "immediate_danger == True", route="vh"))
     f(Flow("f_not_emergency", "gw_emergency", "gw_inbound", "No", default=True))
-    f(Flow("f_inbound", "gw_inbound", "verify_requester", "Yes", 'direction == "inbound_request"', route="vh"))
+    # A requester already verified is not verified again when new information reopens the decision.
+    f(Flow("f_inbound", "gw_inbound", "verify_requester", "Yes",
+           'direction == "inbound_request" and not (identity_verified == True and request_specific == True)',
+           route="vh"))
     f(Flow("f_own_concern", "gw_inbound", "gw_purpose_merge", "No", default=True))
     f(Flow("f_verification_done", "verify_requester", "gw_verified"))
     f(Flow("f_verified", "gw_verified", "gw_purpose_merge", "Yes",
@@ -244,14 +290,21 @@ def build() -> Diagram:
     f(Flow("f_consent_not_given", "gw_consent_given", "without_consent", "No", default=True, route="vh"))
     f(Flow("f_without_consent_answered", "without_consent", "gw_consent_merge", route="hv"))
     f(Flow("f_to_doubt", "gw_consent_merge", "gw_in_doubt"))
-    f(Flow("f_in_doubt", "gw_in_doubt", "manager_advice", "Yes", 'unsure == True and urgency != "emergency"',
-           route="vh"))
+    # Unsure, or no law identified for a public task (Article 6(3)): ask, unless it is an emergency.
+    f(Flow("f_in_doubt", "gw_in_doubt", "manager_advice", "Yes",
+           '(unsure == True or statutory_power == "none_identified") and urgency != "emergency"', route="vh"))
     f(Flow("f_not_in_doubt", "gw_in_doubt", "gw_basis_merge", "No", default=True))
-    f(Flow("f_manager_advised", "manager_advice", "gw_basis_merge", route="hv"))
+    f(Flow("f_manager_advised", "manager_advice", "advice_returned", route="vh"))
     f(Flow("f_manager_overdue", "manager_overdue", "dsl_advice", route="vh"))
-    f(Flow("f_dsl_advised", "dsl_advice", "gw_basis_merge", route="hv"))
+    f(Flow("f_dsl_advised", "dsl_advice", "advice_returned", route="v"))
     f(Flow("f_dsl_overdue", "dsl_overdue", "escalate_further", route="vh"))
     f(Flow("f_escalated", "escalate_further", "end_escalated"))
+    f(Flow("f_advice_told", "advice_returned", "gw_advice"))
+    f(Flow("f_advised_share", "gw_advice", "gw_basis_merge", "Share", default=True, route="hv"))
+    f(Flow("f_advised_not_to_share", "gw_advice", "explain_not_sharing", "Do not share",
+           'advice_decision == "do_not_share"', route="vh"))
+    f(Flow("f_advised_find_out_more", "gw_advice", "gw_purpose_merge", "Find out more",
+           'advice_decision == "seek_more_information"', route="channel", channel_y=4.45, label_at="end"))
     f(Flow("f_emergency_shared", "share_at_once", "gw_basis_merge", route="hv"))
     f(Flow("f_to_basis", "gw_basis_merge", "determine_lawful_basis"))
     f(Flow("f_basis_found", "determine_lawful_basis", "gw_may_share"))
@@ -269,10 +322,16 @@ def build() -> Diagram:
     f(Flow("f_receipt_late", "receipt_overdue", "follow_up_receipt"))
     f(Flow("f_followed_up", "follow_up_receipt", "gw_followed_up"))
     f(Flow("f_confirmed_by_phone", "gw_followed_up", "gw_receipt_merge", "Yes",
-           "receipt_confirmed_by_phone == True", route="v"))
+           "receipt_confirmed_by_phone == True", route="hv"))
     f(Flow("f_wait_again", "gw_followed_up", "gw_await_merge", "No: wait again", default=True,
            route="channel", channel_y=ch_follow, label_at="end"))
-    f(Flow("f_follow_up_overdue", "follow_up_overdue", "receipt_escalated", route="vh"))
+    f(Flow("f_follow_up_overdue", "follow_up_overdue", "dsl_missing_receipt", route="vh"))
+    f(Flow("f_dsl_receipt_decided", "dsl_missing_receipt", "gw_dsl_receipt"))
+    f(Flow("f_dsl_received_or_closed", "gw_dsl_receipt", "gw_receipt_merge", "Received, or closed",
+           'receipt_outcome in ("confirmed", "close_without_receipt")', route="hv"))
+    f(Flow("f_dsl_wait_again", "gw_dsl_receipt", "gw_await_merge", "Wait again", default=True,
+           route="channel", channel_y=0.0, channel_lane=M, label_at="end"))
+    f(Flow("f_dsl_receipt_overdue", "dsl_receipt_overdue", "receipt_escalated", route="vh"))
     f(Flow("f_receipt_escalated", "receipt_escalated", "end_receipt_escalated"))
     f(Flow("f_to_tell", "gw_receipt_merge", "tell_subject"))
     f(Flow("f_told_or_not", "tell_subject", "gw_record_merge"))
@@ -283,14 +342,20 @@ def build() -> Diagram:
     f(Flow("f_record_overdue", "record_overdue", "record_reminder", route="vh"))
     f(Flow("f_reminded", "record_reminder", "end_record_reminder"))
     f(Flow("f_nothing_to_review", "gw_review", "end_recorded", "No", default=True))
-    f(Flow("f_review_later", "gw_review", "review_due", "Yes", "bool(review_date)", route="vh"))
-    f(Flow("f_review_due", "review_due", "review_decision"))
+    f(Flow("f_review_later", "gw_review", "await_review", "Yes", "bool(review_date)", route="vh"))
+    f(Flow("f_wait_review_date", "await_review", "review_due"))
+    f(Flow("f_wait_new_information", "await_review", "new_information_received", route="vh"))
+    f(Flow("f_review_due", "review_due", "gw_review_merge"))
+    f(Flow("f_new_information", "new_information_received", "gw_review_merge", route="hv"))
+    f(Flow("f_to_review", "gw_review_merge", "review_decision"))
     f(Flow("f_reviewed", "review_decision", "gw_review_outcome"))
     f(Flow("f_review_recorded", "gw_review_outcome", "record_decision", "No change or close", default=True,
-           route="channel", channel_y=4.0, label_at="end"))
+           route="channel", channel_y=4.5, label_at="end"))
     f(Flow("f_tell_now", "gw_review_outcome", "tell_subject", "Safe to tell now",
            'review_outcome == "tell_subject_now"', route="channel", channel_y=ch_tell, label_at="end"))
-    f(Flow("f_reconsider", "gw_review_outcome", "gw_purpose_merge", "New information: reconsider",
+    # New information is looked at afresh: an emergency first, then (for a requester not yet verified)
+    # who is asking, then the purpose.
+    f(Flow("f_reconsider", "gw_review_outcome", "gw_first_merge", "New information: reconsider",
            'review_outcome == "reconsider"', route="channel", channel_y=ch_reconsider, label_at="end"))
 
     d.notes.extend([
@@ -326,7 +391,8 @@ def lane_tops() -> dict[str, float]:
 
 
 TOPS = lane_tops()
-POOL_WIDTH = X0 + 36 * COL + 60 - LANE_X + 30
+COLUMNS = 42
+POOL_WIDTH = X0 + COLUMNS * COL + 60 - LANE_X + 30
 
 
 def centre(node: Node) -> tuple[float, float]:
@@ -388,11 +454,12 @@ def route(flow: Flow, shapes: dict[str, tuple[float, float, float, float]]) -> l
         start = (scx, sy) if tcy < scy else (scx, sy + sh)
         return [start, (scx, tcy), (tx, tcy)]
     if flow.route == "hv":
-        end = (tcx, ty + th) if tcy > scy else (tcx, ty)
+        # up into the target's bottom, or down into its top
+        end = (tcx, ty + th) if tcy < scy else (tcx, ty)
         return [(sx + sw, scy), (tcx, scy), end]
     if flow.route == "channel":
         assert flow.channel_y is not None
-        lane = next(n.lane for n in NODES_BY_ID.values() if n.id == flow.source)
+        lane = flow.channel_lane or NODES_BY_ID[flow.source].lane
         y = row_y(lane, flow.channel_y)
         start = (scx, sy + sh) if y > scy else (scx, sy)
         end = (tcx, ty + th) if y > tcy else (tcx, ty)
@@ -479,8 +546,8 @@ def render_node(node: Node, flows: list[Flow], default_of: dict[str, str]) -> st
         return f'<bpmn:eventBasedGateway id="{node.id}"{name}>{head}{incoming}{outgoing}</bpmn:eventBasedGateway>'
     if node.kind == "catch_message":
         return (f'<bpmn:intermediateCatchEvent id="{node.id}"{name}>{head}{incoming}{outgoing}'
-                f'<bpmn:messageEventDefinition id="{node.id}_message" messageRef="receipt_message">'
-                "<bpmn:extensionElements><spiffworkflow:messageVariable>receipt</spiffworkflow:messageVariable>"
+                f'<bpmn:messageEventDefinition id="{node.id}_message" messageRef="{MESSAGES[node.message][0]}">'
+                f"<bpmn:extensionElements><spiffworkflow:messageVariable>{node.message}</spiffworkflow:messageVariable>"
                 "</bpmn:extensionElements></bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>")
     if node.kind == "catch_timer":
         return (f'<bpmn:intermediateCatchEvent id="{node.id}"{name}>{head}{incoming}{outgoing}'
@@ -626,7 +693,7 @@ def render(d: Diagram) -> str:
         '<bpmn:collaboration id="collaboration"><bpmn:participant id="participant" '
         'name="Deciding whether to share information about a child" processRef="information_sharing" />'
         "</bpmn:collaboration>\n"
-        '<bpmn:message id="receipt_message" name="receipt_confirmed" />\n'
+        + "".join(f'<bpmn:message id="{ref}" name="{name}" />\n' for ref, name in MESSAGES.values()) +
         '<bpmn:process id="information_sharing" name="Deciding whether to share information about a child" '
         f'isExecutable="true">{initial}\n' + "\n".join(process) + "\n</bpmn:process>\n"
         '<bpmndi:BPMNDiagram id="diagram"><bpmndi:BPMNPlane id="plane" bpmnElement="collaboration">\n'
