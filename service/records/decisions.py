@@ -119,7 +119,7 @@ def compose_decision_record(
         decision_summary=own_words.get("decision_summary"),
         recorded_by=recorded_by.username,
         retention_rule=str(own_words.get("retention_rule") or answered.get("retention_rule") or DEFAULT_RETENTION),
-        no_basis_reason=(facts.get("no_basis_reason") or None) if facts.get("may_share") is False else None,
+        no_basis_reason=_no_basis(facts, decisive_step),
         **_basis(facts, decisive_step),
         **_consent(answered),
         withheld_and_why=answered.get("withheld_and_why")
@@ -185,6 +185,15 @@ def _basis(facts: Mapping[str, Any], step: str | None) -> dict[str, Any]:
         return {"article6_basis": NOT_IDENTIFYING, **{k: None for k in BASIS_OUTPUTS if k != "article6_basis"},
                 "condition_reasons": None, "basis_notes": None}
     return {**{key: (facts.get(key) or None) for key in BASIS_OUTPUTS}, **notes}
+
+
+def _no_basis(facts: Mapping[str, Any], step: str | None) -> str | None:
+    if facts.get("may_share") is not False:
+        return None
+    reason = str(facts.get("no_basis_reason") or "No lawful basis was found")
+    if step == "emergency_share":  # already shared: the record says so, for the DPO to look at
+        return f"Shared at once in an emergency, but afterwards: {reason} Ask the data protection officer to review it."
+    return reason
 
 
 def _consent(answered: Mapping[str, Any]) -> dict[str, Any]:

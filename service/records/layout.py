@@ -82,6 +82,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
     "role": {"practitioner": "practitioner", "manager": "manager", "dsl": "designated safeguarding lead"},
     "decision": {"share": "Share", "do_not_share": "Do not share", "seek_more_information": "Find out more first"},
     "currency": {"current": "current", "historical": "historical"},
+    "channel": {"raised by the practitioner": "Raised by the practitioner"},
 }
 
 

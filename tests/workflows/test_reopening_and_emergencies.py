@@ -241,3 +241,20 @@ def test_a_reconsidered_emergency_is_reassessed_as_a_non_emergency(start_case: A
     case.complete("choose_what_to_share", PRACTITIONER, chosen_items())
     case.complete("send_securely", PRACTITIONER, SENT)
     assert case.data()["article6_basis"] == A6_PUBLIC_TASK
+
+
+def test_an_emergency_share_the_tables_find_no_basis_for_is_recorded_as_shared_for_review(start_case: Any) -> None:
+    case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Fire")
+    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "Smoke from the flat",
+                                                     "subjects": [CHILD]})
+    # No threat to life, the person could consent, no statutory purpose named: no Article 9 condition fits.
+    case.complete("share_at_once", PRACTITIONER, overdose_at_night(
+        contacted="other_emergency_service", purpose="other", purpose_other="A fire in the building",
+        threat_to_life=False, subject_can_consent=True, criminal_offence_data=False, subject_at_risk=False))
+    assert case.open_elements() == {"tell_subject"}, "already shared: nothing to stop"
+    case.complete("tell_subject", PRACTITIONER, NOT_TOLD)
+    case.complete("record_decision", PRACTITIONER, recorded("Told the fire service about her asthma."))
+    [record] = case.records()
+    assert record.outcome == "share_in_full"
+    assert (record.no_basis_reason or "").startswith("Shared at once in an emergency, but afterwards: No lawful basis")
+    assert record.article9_condition == "None: no Article 9 condition fits"
