@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.timers
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.record
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

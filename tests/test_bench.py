@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import engine as engine_bench
+from bench import record as record_bench
 from bench.sql_floor import FloorPath, floor_runner
 from service.cases.models import Case, CaseStatus
 from service.cases.service import load_instance
@@ -49,3 +50,13 @@ def test_a_quick_run_prints_every_figure(capsys: pytest.CaptureFixture[str]) -> 
     assert figures["step_cost_backend"] == "postgresql"
     assert figures["step_cost_ratio_200_vs_2"] > 0
     assert "round 3/3" in capsys.readouterr().err
+
+
+def test_the_record_benchmark_keeps_and_reads_back_every_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    figures = record_bench.main(["--quick"])
+    # Scenario 1's eight steps answer 46 questions today (the record step's retention rule by its default).
+    assert figures["answers_kept_per_revision"] >= 45
+    assert figures["pdf_pages"] >= 2
+    assert all(figures[key] > 0 for key in ("other_step_p50_ms", "record_step_p50_ms", "record_json_p50_ms",
+                                            "record_pdf_p50_ms"))
+    assert "case 5/5" in capsys.readouterr().err
