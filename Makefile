@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python -m bench.timers
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.record
+	CHROMIUM_PATH=$(CHROMIUM) $(BIN)/python -m bench.journey
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

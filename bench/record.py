@@ -40,13 +40,12 @@ NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 ACTOR = Actor("bench.teacher", frozenset({"practitioner"}), team="bench")
 CHILD = {"role": "child", "name": "Sam Carter", "identifiers": "DOB 2014-03-02, Year 7"}
 STEPS: list[tuple[str, dict[str, Any]]] = [
-    ("describe_concern", {"immediate_danger": False, "concern": "Sam looks after his mother most evenings.",
+    ("describe_concern", {"concern": "Sam looks after his mother most evenings.",
                           "subjects": [CHILD, {"role": "parent_carer", "name": "Jo Carter"}]}),
     ("check_purpose", {"purpose": "early_help", "purpose_clear": True, "purpose_reasons": "Early help assessment",
                        "statutory_power": "children_act_2004_s10"}),
     ("check_information", {"identifies_individual": True, "special_category": True, "criminal_offence_data": False,
-                           "confidential": True, "subject_at_risk": True, "public_authority": True,
-                           "legal_obligation": False}),
+                           "confidential": True, "subject_at_risk": True, "legal_obligation": False}),
     ("consider_consent", {"consent_appropriate": True, "seeking_consent_increases_risk": False,
                           "subject_can_consent": False, "consent_result": "given",
                           "consent_of_whom": "parent_with_parental_responsibility", "consent_by_name": "Jo Carter",
@@ -61,7 +60,7 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
         "withheld_and_why": "Mother's diagnosis: not needed", "third_parties_redacted": True}),
     ("send_securely", {"channel": "secure_email", "security_controls": "Encrypted email", "sent_confirmed": True}),
     ("tell_subject", {"subject_informed": True, "subject_informed_who": "Jo Carter",
-                      "subject_informed_relationship": "parent_carer", "subject_informed_when": "2026-11-25",
+                      "subject_informed_when": "2026-11-25",
                       "subject_informed_how": "in_person"}),
     ("record_decision", {"decision_summary": "Shared the minimum with early help, with consent.",
                          "accuracy_confirmed": True}),

@@ -4,7 +4,10 @@ revision MESSAGE`."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 
 from service.config import Config
 
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         from service.logs import configure_logging
 
         configure_logging()
+        config = serving_config(config, args.host, args.port)
         app = create_app(config)
         if not config.redis_url:
             from service.sweeper import EmbeddedWorker
@@ -66,6 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         app.run(host=args.host, port=args.port, debug=False)
         return 0
     return 2
+
+
+def serving_config(config: Config, host: str, port: int, environ: Mapping[str, str] = os.environ) -> Config:
+    """``config`` for serving on ``host``:``port``: unless BASE_URL is set, emailed links point where it is served."""
+    if environ.get("BASE_URL"):
+        return config
+    # A wildcard address (every interface) is no place to send people: the link names this machine.
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # noqa: S104 - compared, not bound
+    if ":" in shown:
+        shown = f"[{shown}]"  # an IPv6 address
+    return replace(config, base_url=f"http://{shown}:{port}")
 
 
 def _rewrap_disclosure_keys(config: Config) -> int:

@@ -32,7 +32,9 @@ from service.web.views import web
 def create_app(config: Config | None = None) -> Flask:
     """Build the application for ``config`` (read from the environment when not given)."""
     config = config or Config.from_env()
-    app = Flask(__name__)
+    # The app's own static files are the few anyone may fetch before signing in (the guard in
+    # web/views.py lets the "static" endpoint through): the site's icon.
+    app = Flask(__name__, static_folder="web/static/public", static_url_path="/static")
     app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=config.secure_cookies)
     engine = make_engine(config.database_url)
@@ -48,6 +50,9 @@ def create_app(config: Config | None = None) -> Flask:
     @app.get("/")
     def index() -> Any:
         return redirect(url_for("web.tasks"))
+
+    # Browsers ask for /favicon.ico whether or not a page links an icon.
+    app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
 
     @app.get("/healthz")
     def healthz() -> Any:

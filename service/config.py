@@ -51,6 +51,13 @@ class Config:
     # contact about their data protection rights.
     organisation_name: str = "Northshire Safeguarding Partnership"
     data_protection_contact: str = "dpo@localhost"
+    # The organisation's own phone number (its switchboard or safeguarding line), which a secure link's
+    # email gives the recipient to check the email is genuine; empty: the email asks them to call the
+    # organisation on a number they already know, never one taken from the email.
+    organisation_phone: str = ""
+    # Whether the organisation shares as a public body (a school, the NHS, a council, the police): a fact
+    # of the organisation, not a question for each case; the lawful-basis tables read it.
+    organisation_public_body: bool = True
     # How often the sweep looks for due timers, in seconds.
     sweep_interval: float = 1.0
     # Session cookies only over HTTPS: on in any deployment (off for the embedded http://127.0.0.1).
@@ -82,6 +89,8 @@ class Config:
         changes["secure_link_hours"] = float(os.environ.get("SECURE_LINK_HOURS", defaults.secure_link_hours))
         changes["code_retry_seconds"] = float(os.environ.get("CODE_RETRY_SECONDS", defaults.code_retry_seconds))
         changes["secure_cookies"] = os.environ.get("SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+        changes["organisation_public_body"] = os.environ.get("ORGANISATION_PUBLIC_BODY", "true").lower() not in (
+            "0", "false", "no")
         config = replace(defaults, **changes)
         parse_closures(config.school_closures)  # a malformed SCHOOL_CLOSURES stops start-up here, in one line
         return config
@@ -102,10 +111,11 @@ class Config:
 
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
                   "notify_head_of_service", "user_mail_domain", "organisation_name", "data_protection_contact",
-                  "working_hours", "disclosure_keys_file", "school_closures")
+                  "organisation_phone", "working_hours", "disclosure_keys_file", "school_closures")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
 ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies",
+                                             "organisation_public_body",
                                              "secure_link_hours", "code_retry_seconds", "trusted_proxies"))
 
 

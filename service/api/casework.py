@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.access import (
@@ -22,11 +22,13 @@ from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
+from service.engine import Wait
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.processes.service import form_schema, policy_step
 from service.records import view
 from service.records.audit import case_events, record_event
 from service.records.models import AuditEvent
+from service.tasks.form_rules import case_suggestions, for_case
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import assign_task, get_task
 
@@ -109,11 +111,23 @@ def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case
 
 
 def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) -> list[HumanTask]:
+    query = _queue(actor, scope).order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def queue_counts(*, session: Session, actor: Actor) -> dict[str, int]:
+    """How many open tasks wait in each queue the actor has (theirs, the team's, the escalations)."""
+    scopes = ["mine"] + (["team"] if actor.has_role("manager") or actor.has_role("dsl") else []) + (
+        ["escalated"] if actor.has_role("dsl") else [])
+    return {scope: session.scalar(select(func.count()).select_from(_queue(actor, scope).subquery())) or 0
+            for scope in scopes}
+
+
+def _queue(actor: Actor, scope: str) -> Select[tuple[HumanTask]]:
     if scope not in TASK_SCOPES:
         raise InvalidInput(f"scope must be one of {', '.join(TASK_SCOPES)}", field="scope")
     require_case_worker(actor)
-    query = (select(HumanTask).where(HumanTask.state == TaskStatus.OPEN)
-             .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at.desc()).limit(limit))
+    query = select(HumanTask).where(HumanTask.state == TaskStatus.OPEN)
     if scope == "mine":
         query = query.where(or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
     elif scope == "team":
@@ -126,7 +140,7 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
         if not actor.has_role("dsl"):
             raise Forbidden("escalations are for the DSL")
         query = query.where(HumanTask.role == "dsl")
-    return list(session.scalars(query))
+    return query
 
 
 def next_tasks(*, session: Session, case: Case, actor: Actor) -> list[HumanTask]:
@@ -148,8 +162,9 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime, 
     data: dict[str, Any] = dict(task.answers or {})
     if task.state == TaskStatus.OPEN:
         data = {k: v for k, v in load_instance(case).task_data(task.id).items() if _is_plain(v)}
-    detail = {**task_summary(task), "case_reference": case.reference,
-              "form_schema": form_schema(case.process_version, task.form), "data": data, "draft": task.draft}
+    schema = for_case(form_schema(case.process_version, task.form), data)
+    detail = {**task_summary(task), "case_reference": case.reference, "form_schema": schema, "data": data,
+              "draft": task.draft, "suggestions": case_suggestions(schema, data)}
     if with_case:
         detail["case_so_far"] = view.case_so_far(session=session, case=case)
         if task.state == TaskStatus.OPEN and policy_step(case.process_version, task.element_id) == "record":
@@ -171,16 +186,50 @@ def case_detail(case: Case, session: Session) -> dict[str, Any]:
     all_tasks = list(session.scalars(_TASKS_OF_CASE, {"case_id": case.id}))
     open_tasks = [t for t in all_tasks if t.state == TaskStatus.OPEN]
     names = {t.id: t.name for t in all_tasks}
+    waits = load_instance(case).waits() if case.status == "active" and case.instance_state else []
     return {
         **case_summary(case),
         "process_version": case.process_version.number,
         "incident": {"element": case.incident_element, "message": case.incident_message}
         if case.incident_message else None,
         "open_tasks": [task_summary(t) for t in open_tasks],
-        "active_elements": sorted({t.element_id for t in open_tasks}),
+        "waiting_for": waiting_for(case, open_tasks, waits),
+        "steps_done": [task_summary(t) for t in _done_in_order(all_tasks)],
+        "active_elements": sorted({t.element_id for t in open_tasks} | {w.element_id for w in waits}),
         "timeline": [{**audit_event(e), "task": names.get(e.task_id or "")}
                      for e in case_events(session=session, case_id=case.id) if e.action not in READS],
     }
+
+
+def waiting_for(case: Case, open_tasks: list[HumanTask], waits: list[Wait]) -> list[dict[str, Any]]:
+    """What the case waits for, in words: each open step and who has it, and each event with its deadline
+    (a message that may come, until the timer beside it falls due; a date on its own)."""
+    found: list[dict[str, Any]] = [
+        {"kind": "step", "what": t.name, "who": _who_has(t, case), "role": t.role, "task_id": t.id,
+         "due_at": _iso(t.due_at)} for t in open_tasks]
+    for wait in waits:
+        beside = [w for w in waits if w.waiting_at == wait.waiting_at and w is not wait]
+        timer = next((w for w in beside if w.kind == "timer"), None)
+        if wait.kind == "message":
+            found.append({"kind": "message", "what": wait.name, "element_id": wait.element_id,
+                          "due_at": _iso(timer.due_at) if timer else None,
+                          "otherwise": timer.name if timer else None})
+        elif not any(w.kind == "message" for w in beside):
+            found.append({"kind": "date", "what": wait.name, "element_id": wait.element_id,
+                          "due_at": _iso(wait.due_at), "otherwise": None})
+    return found
+
+
+def _done_in_order(tasks: list[HumanTask]) -> list[HumanTask]:
+    done = [t for t in tasks if t.state == TaskStatus.COMPLETED]
+    return sorted(done, key=lambda t: (t.completion_order or 0, t.closed_at or t.created_at))
+
+
+def _who_has(task: HumanTask, case: Case) -> str:
+    person = task.claimed_by or task.assignee
+    if person:
+        return person
+    return f"the manager queue of team {case.team}" if task.role == "manager" else f"the {task.role} queue"
 
 
 def audit_event(event: AuditEvent) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def send_secure_link(task_id: str) -> Any:
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         sent = disclosures.send_secure_link(
             session=session, task_id=task_id, actor=actor, keyring=_keyring(), now=now(),
-            lifetime=config.secure_link_lifetime, base_url=config.base_url)
+            lifetime=config.secure_link_lifetime, base_url=config.base_url, config=config)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code,
                        case=casework.case_summary(sent.case),
                        next_tasks=[casework.task_summary(t) for t in
@@ -62,7 +62,7 @@ def reissue(disclosure_id: str) -> Any:
         actor = current_actor(session)
         sent = disclosures.reissue_link(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
                                         now=now(), lifetime=config.secure_link_lifetime,
-                                        base_url=config.base_url)
+                                        base_url=config.base_url, config=config)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code), 201
 
 

@@ -24,7 +24,7 @@ from service.cases import service as cases
 from service.config import Config
 from service.errors import InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
-from service.records.audit import service_changes, verify_chain
+from service.records.audit import MAX_SEQ, service_changes, verify_chain
 from service.records.letter import case_letter
 from service.records.new_information import bring_new_information
 from service.records.pdf import record_pdf
@@ -44,6 +44,11 @@ def transaction() -> Iterator[Session]:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def service_config() -> Config:
+    found: Config | None = current_app.extensions.get("service_config")
+    return found or Config.from_env()
 
 
 def body() -> dict[str, Any]:
@@ -105,7 +110,8 @@ def start_case() -> Any:
             raise InvalidInput("process must be the key of a published process", field="process")
         case = cases.start_case(session=session, process_key=process, actor=actor,
                                 direction=text_field(data, "direction"), urgency=text_field(data, "urgency"),
-                                summary=text_field(data, "summary"), now=now())
+                                summary=text_field(data, "summary"), now=now(),
+                                data=cases.organisation_facts(service_config()))
         return jsonify(casework.case_detail(case, session)), 201
 
 
@@ -275,7 +281,7 @@ def audit_changes() -> Any:
         require_audit_reader(current_actor(session))
         limit = _limit(request.args.get("limit"), default=50)
         before = request.args.get("before")
-        if before is not None and not (before.isascii() and before.isdigit() and len(before) <= 12):
+        if before is not None and not (before.isascii() and before.isdigit() and int(before) <= MAX_SEQ):
             raise InvalidInput("before must be the seq of an event", field="before")
         events = service_changes(session=session, before=int(before) if before else None, limit=limit)
         return jsonify(events=[casework.audit_event(e) for e in events],

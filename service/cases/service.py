@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.actors import SYSTEM_ACTOR, Actor
+from service.config import Config
 from service.db import is_postgres
 from service.engine import Incident, Instance, NotWaiting
 from service.errors import Conflict, InvalidInput, NotFound
@@ -72,7 +73,9 @@ def start_case(
         instance_state="",
         serializer_version="",
     )
-    initial = {**(data or {}), "direction": direction, "urgency": urgency, "started_by": actor.username}
+    # "Emergency: a child is in immediate danger" is asked once, when the case starts.
+    initial = {"immediate_danger": urgency == "emergency", **(data or {}), "direction": direction, "urgency": urgency,
+               "started_by": actor.username}
     try:
         instance = Instance.start(compiled_process(version), initial, now=now)
     except Incident as incident:
@@ -88,6 +91,11 @@ def start_case(
                  summary={"direction": direction, "urgency": urgency, "process_version": version.number})
     session.flush()
     return case
+
+
+def organisation_facts(config: Config) -> dict[str, Any]:
+    """The facts every case of this organisation starts with: whether it shares as a public body."""
+    return {"public_authority": config.organisation_public_body}
 
 
 def get_case(*, session: Session, case_id: str, for_update: bool = False) -> Case:

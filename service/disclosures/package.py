@@ -4,6 +4,10 @@ The content is the proportionality step's choice (recipient, items with their ta
 withheld, onward-sharing limits), the purpose, the lawful basis the decision tables gave, the
 people it is about and the sender. It is sealed as JSON; the recipient's page and the PDF are
 rendered from it on opening, each watermarked with the recipient's name.
+
+The recipient reads words, never the stored codes: the purpose in the title its form offered it
+under ("Early help"), each person's part in the case ("parent or carer"), each item's tags
+("Professional opinion · current"), the sender by name and role.
 """
 
 from __future__ import annotations
@@ -21,12 +25,16 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.orm import Session
 
+from service.accounts.service import user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.errors import Conflict
-from service.processes.service import compiled_process
-from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
-from service.records.identifying import identifying_details
+from service.processes.models import ProcessVersion
+from service.processes.service import compiled_process, form_schema
+from service.records.answers import choice_titles
+from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers
+from service.records.identifying import ROLE_WORDS, identifying_details
+from service.records.layout import VOCABULARY
 from service.records.pdf import bullets
 from service.uktime import uk_time
 
@@ -37,6 +45,8 @@ BASIS_LABELS = {
 }
 NATURE_LABELS = {"fact": "Fact", "opinion": "Professional opinion",
                  "reported_by_third_party": "Reported by someone else"}
+CURRENCY_WORDS = {"current": "current", "historical": "historical"}
+STAFF_ROLE_WORDS = VOCABULARY["role"]  # practitioner, manager, designated safeguarding lead
 
 
 def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], sender: Actor, now: datetime
@@ -48,14 +58,16 @@ def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], s
     if not chosen or not chosen.get("recipient_email"):
         raise Conflict("nothing has been chosen to share yet: complete 'Decide how much to share' first")
     answered = merged_answers(done)
+    reasons = answered.get("purpose_reasons")
     return {
         "case_reference": case.reference,
         "sent_at": now.isoformat(),
-        "sender": {"username": sender.username, "role": sender.primary_role, "team": sender.team},
+        "sender": staff_sender(session, sender),
         "recipient": {key: str(chosen.get(f"recipient_{key}", "")) for key in
                       ("person", "role", "organisation", "email")},
         "about": people_shared(answered.get("subjects") or [], chosen.get("identifying_details_shared")),
-        "purpose": purpose_text(answered),
+        "purpose": purpose_title(case.process_version, answered),
+        "purpose_reasons": str(reasons) if reasons else None,
         "lawful_basis": [{"label": BASIS_LABELS[key], "value": str(facts[key])} for key in BASIS_OUTPUTS
                          if facts.get(key)],
         "share_extent": str(chosen.get("share_extent", "")),
@@ -66,6 +78,40 @@ def package_content(*, session: Session, case: Case, facts: Mapping[str, Any], s
         "withheld": chosen.get("withheld_and_why"),
         "restrictions": chosen.get("onward_sharing_restrictions"),
     }
+
+
+def staff_sender(session: Session, actor: Actor) -> dict[str, str | None]:
+    """Who sends it: their username, the name on their account, their role (a code) and team."""
+    user = user_by_name(session=session, username=actor.username)
+    name = user.display_name.strip() if user is not None and user.display_name.strip() else actor.username
+    return {"username": actor.username, "name": name, "role": actor.primary_role, "team": actor.team}
+
+
+def sender_words(sender: Mapping[str, Any]) -> str:
+    """The sender as the recipient reads them, e.g. "Tess Teacher, practitioner" (a package sealed before
+    names were kept shows the username)."""
+    role = str(sender.get("role") or "")
+    return f"{sender.get('name') or sender['username']}, {STAFF_ROLE_WORDS.get(role, role.replace('_', ' '))}"
+
+
+def purpose_title(version: ProcessVersion, answered: Mapping[str, Any]) -> str:
+    """The purpose as the form offered it ("Multi-agency safeguarding hub (MASH)"), or the practitioner's
+    own words for "Something else"."""
+    code = answered.get("purpose")
+    if code == "other" and answered.get("purpose_other"):
+        return str(answered["purpose_other"])
+    if not code:
+        return "Not recorded"
+    forms = sorted({info.form for info in compiled_process(version).user_tasks.values() if info.form})
+    titles = choice_titles(form_schema(version, form) for form in forms).get("purpose") or {}
+    return titles.get(str(code), str(code).replace("_", " ").capitalize())
+
+
+def about_words(person: Mapping[str, Any]) -> str:
+    """One person the package names, e.g. "Kim Lee (parent or carer), 12 High Street"."""
+    role = str(person.get("role") or "")
+    words = f"{person['name']} ({ROLE_WORDS.get(role, role.replace('_', ' ') or 'other')})"
+    return words + (f", {person['identifiers']}" if person.get("identifiers") else "")
 
 
 def people_shared(subjects: list[Any], chosen: Any) -> list[dict[str, str]]:
@@ -93,7 +139,12 @@ def watermark_text(content: Mapping[str, Any]) -> str:
 
 
 def item_tags(item: Mapping[str, Any]) -> str:
-    return f"{NATURE_LABELS.get(item['nature'], item['nature'])} · {item['currency']}"
+    """An item's tags in words, e.g. "Reported by someone else · historical · accuracy checked"."""
+    nature, currency = str(item.get("nature") or ""), str(item.get("currency") or "")
+    tags = [NATURE_LABELS.get(nature, nature.replace("_", " ")),
+            CURRENCY_WORDS.get(currency, currency.replace("_", " ")),
+            "accuracy checked" if item.get("accuracy_checked") else "accuracy not checked"]
+    return " · ".join(tag for tag in tags if tag)
 
 
 def package_pdf(content: Mapping[str, Any]) -> bytes:
@@ -104,12 +155,12 @@ def package_pdf(content: Mapping[str, Any]) -> bytes:
     story: list[Any] = [
         Paragraph(f"Safeguarding information — reference {escape(content['case_reference'])}", heading),
         Paragraph(escape(f"For {recipient['person']} ({recipient['role']}, {recipient['organisation']}). "
-                         f"Sent by {sender['username']} ({sender['role']}) at {uk_time(content['sent_at'])}."), body),
+                         f"Sent by {sender_words(sender)}, on {uk_time(content['sent_at'])}."), body),
         Paragraph("<b>Purpose:</b> " + escape(content["purpose"]), body),
     ]
-    story += bullets("About", [f"{a['name']} ({a['role'].replace('_', ' ')})"
-                                + (f", {a['identifiers']}" if a["identifiers"] else "") for a in content["about"]],
-                      styles)
+    if content.get("purpose_reasons"):
+        story.append(Paragraph("<b>Why it is shared:</b> " + escape(content["purpose_reasons"]), body))
+    story += bullets("About", [about_words(a) for a in content["about"]], styles)
     story += bullets("Lawful basis", [f"{b['label']}: {b['value']}" for b in content["lawful_basis"]], styles)
     story += [Spacer(1, 3 * mm), Paragraph("Information shared", subheading)]
     for item in content["items"]:

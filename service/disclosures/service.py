@@ -1,13 +1,11 @@
-"""Send a package through a secure link, open it with a one-time code, confirm receipt, revoke.
+"""Send a package through a secure link, show its code to the sender, withdraw it, send it again.
 
 The sender's side: ``send_secure_link`` seals the package, completes the "send securely" task
 and queues an email to the recipient carrying only the link. The one-time code never travels
-with it: the sender reads it to the recipient by phone (``reveal_code``). The recipient's side:
-``enter_code`` (throttled; five wrong codes lock the link), ``download_pdf`` once,
-``confirm_receipt`` (delivered to the case as the ``receipt_confirmed`` message). Every attempt,
-successful or not, is an audit event. A link stays usable for its lifetime (``SECURE_LINK_HOURS``)
-and never expires before the case's deadline for the receipt, e.g. 5 school days for a
-child-protection file sent to a new school.
+with it: the sender reads it to the recipient by phone (``reveal_code``). The recipient's side is
+``service.disclosures.opening``. Every attempt, successful or not, is an audit event. A link stays
+usable for its lifetime (``SECURE_LINK_HOURS``) and never expires before the case's deadline for the
+receipt, e.g. 5 school days for a child-protection file sent to a new school.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,23 +27,26 @@ from service.access import can_work_task, require_case_worker, require_readable
 from service.actors import Actor
 from service.cases import service as cases
 from service.cases.models import Case, CaseStatus
-from service.db import is_postgres
-from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from service.notifications.service import notify_user, queue_email
+from service.config import Config
+from service.errors import Conflict, DomainError, Forbidden, NotFound
+from service.notifications.service import queue_email
 from service.processes.service import compiled_process
 from service.records.audit import record_event
 from service.tasks import service as tasks
 from service.uktime import uk_time
 
 from .keys import Keyring, open_sealed, seal
-from .models import MAX_CODE_FAILURES, LinkState, SecureDisclosure
-from .package import package_content
+from .models import LinkState, SecureDisclosure
+from .package import package_content, sender_words, staff_sender
 
 CODE_DIGITS = 8
 SECURE_LINK = "secure_link"
 RECEIPT_MESSAGE = "receipt_confirmed"
 # The timer a case waits on, beside the receipt message, after "Send securely": its receipt deadline.
 RECEIPT_DEADLINE_TIMER = "receipt_overdue"
+# How long after entering the code the same browser may open the package again (a reload, the PDF, the
+# receipt); another browser never can. Kept short: after it the link is closed for good.
+GRANT_LIFETIME = timedelta(minutes=30)
 
 
 class LinkRefused(DomainError):
@@ -96,9 +98,12 @@ def recipient_actor(email: str) -> Actor:
 
 def send_secure_link(
     *, session: Session, task_id: str, actor: Actor, keyring: Keyring, now: datetime, lifetime: timedelta,
-    base_url: str,
+    base_url: str, config: Config | None = None,
 ) -> SentLink:
-    """Seal the chosen package, complete the "send securely" task with it and queue the link email."""
+    """Seal the chosen package, complete the "send securely" task with it and queue the link email.
+
+    ``config`` gives the organisation the email speaks for (its name and phone number); without it,
+    the environment's settings, as the service itself reads them."""
     task = tasks.get_task(session=session, task_id=task_id)
     case = cases.get_case(session=session, case_id=task.case_id, for_update=True)
     if not can_work_task(actor, task, case):
@@ -118,12 +123,12 @@ def send_secure_link(
                                      secure_link_sent=True)
     return _seal_and_send(session=session, case=completion.case, task_id=task.id, content=content, actor=actor,
                           keyring=keyring, now=now, expires_at=_link_expiry(completion.case, now, lifetime),
-                          base_url=base_url)
+                          base_url=base_url, config=config)
 
 
 def reissue_link(
     *, session: Session, disclosure_id: str, actor: Actor, keyring: Keyring, now: datetime, lifetime: timedelta,
-    base_url: str,
+    base_url: str, config: Config | None = None,
 ) -> SentLink:
     """Send the same package again as a new link with a new code (the recipient lost the page, or the
     link expired or locked); the old link is withdrawn. The sender or the DSL only."""
@@ -137,7 +142,7 @@ def reissue_link(
         old.revoked_at, old.revoked_by = now, actor.username
     return _seal_and_send(session=session, case=case, task_id=old.task_id, content=content, actor=actor,
                           keyring=keyring, now=now, expires_at=_link_expiry(case, now, lifetime), base_url=base_url,
-                          replaces=old.id)
+                          replaces=old.id, config=config)
 
 
 def receipt_deadline(case: Case) -> datetime | None:
@@ -156,7 +161,7 @@ def _link_expiry(case: Case, now: datetime, lifetime: timedelta) -> datetime:
 
 def _seal_and_send(
     *, session: Session, case: Case, task_id: str, content: dict[str, Any], actor: Actor, keyring: Keyring,
-    now: datetime, expires_at: datetime, base_url: str, replaces: str | None = None,
+    now: datetime, expires_at: datetime, base_url: str, replaces: str | None = None, config: Config | None = None,
 ) -> SentLink:
     """A new link for ``content``: its own key, code and token; the email queued; the event audited."""
     recipient = content["recipient"]
@@ -173,7 +178,8 @@ def _seal_and_send(
     session.add(disclosure)
     queue_email(session=session, case=case, address=disclosure.recipient_email, reason="secure_link",
                 subject="Safeguarding information has been shared with you securely",
-                body=_link_email(base_url, token, actor, expires_at), now=now)
+                body=_link_email(base_url=base_url, token=token, sender=staff_sender(session, actor),
+                                 expires_at=expires_at, config=config or Config.from_env()), now=now)
     record_event(session=session, actor=actor, action="secure_link_reissued" if replaces else "secure_link_sent",
                  at=now, case_id=case.id, task_id=task_id,
                  summary={"disclosure": disclosure_id, "recipient": disclosure.recipient_email,
@@ -186,137 +192,35 @@ def _new_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
 
 
-def _link_email(base_url: str, token: str, sender: Actor, expires_at: datetime) -> str:
+def _link_email(*, base_url: str, token: str, sender: Mapping[str, Any], expires_at: datetime, config: Config
+                ) -> str:
+    """The recipient's email: who sends it and from where, the link, how to check it is genuine; nothing of
+    the case. The number to call is the organisation's own setting, never anything the sender typed."""
+    organisation = config.organisation_name
+    phone = config.organisation_phone.strip()
+    check = (f"call {organisation} on {phone} (or on a number you already have for them)" if phone else
+             f"call {organisation} on a number you already know for them (from their website or your own "
+             "records), never on a number given in an email")
     return (
-        f"{sender.username} has shared safeguarding information with you through a secure link.\n\n"
+        f"{sender_words(sender)} at {organisation}, has shared safeguarding information with you "
+        "through a secure link.\n\n"
         f"Open it here: {base_url.rstrip('/')}/shared/{token}\n\n"
-        "You will need the one-time code the sender gives you by phone. The link works once and expires "
-        f"at {uk_time(expires_at)}. This email holds none of the information. "
-        "Do not forward it.\n")
-
-
-def disclosure_for_link(*, session: Session, token: str, lock: bool = False) -> SecureDisclosure | None:
-    query = select(SecureDisclosure).where(SecureDisclosure.link_token_sha256 == token_digest(token))
-    if lock and is_postgres(session):
-        query = query.with_for_update()
-    return session.scalars(query).one_or_none()
-
-
-def check_usable(*, session: Session, disclosure: SecureDisclosure | None, now: datetime, client: str
-                 ) -> SecureDisclosure:
-    """The disclosure behind a link, if it can still be opened; otherwise refuse and audit why."""
-    if disclosure is None:
-        record_event(session=session, actor=recipient_actor("unknown"), action="secure_link_refused", at=now,
-                     summary={"reason": "unknown link", "client": client})
-        raise LinkRefused("This link is not valid. Check you copied all of it, or contact the sender.",
-                          state="unknown")
-    state = disclosure.state(now)
-    if state != LinkState.WAITING:
-        _audit(session, disclosure, "secure_link_refused", now, reason=str(state), client=client)
-        raise LinkRefused(REFUSALS[state], state=str(state))
-    return disclosure
-
-
-def record_visit(*, session: Session, disclosure: SecureDisclosure, now: datetime, client: str) -> None:
-    _audit(session, disclosure, "secure_link_visited", now, client=client)
-
-
-def record_without_grant(*, session: Session, disclosure_id: str, now: datetime, client: str) -> None:
-    """A browser asked for a package it has not opened with the code (another recipient's, or a stale page)."""
-    disclosure = session.get(SecureDisclosure, disclosure_id)
-    if disclosure is None:
-        raise NotFound("no such package")
-    _audit(session, disclosure, "secure_link_refused", now, reason="code not entered in this browser", client=client)
-
-
-def enter_code(*, session: Session, token: str, code: str, keyring: Keyring, now: datetime, client: str,
-               retry_delay: timedelta) -> tuple[SecureDisclosure, dict[str, Any]]:
-    """Open the package with the one-time code: on success the link is spent and the content returned."""
-    disclosure = check_usable(session=session, disclosure=disclosure_for_link(session=session, token=token, lock=True),
-                              now=now, client=client)
-    if disclosure.next_attempt_at is not None and now < disclosure.next_attempt_at:
-        wait = max(1, int((disclosure.next_attempt_at - now).total_seconds() + 0.999))
-        _audit(session, disclosure, "secure_link_code_too_soon", now, client=client)
-        raise TooSoon(f"Please wait {wait} seconds before trying another code.")
-    package_key = _package_key(disclosure, keyring)
-    expected = open_sealed(package_key, disclosure.sealed_code, aad=f"code|{disclosure.id}").decode()
-    given = "".join(ch for ch in code if ch.isdigit())
-    if not secrets.compare_digest(given.encode(), expected.encode()):
-        disclosure.failed_attempts += 1
-        disclosure.next_attempt_at = now + retry_delay * disclosure.failed_attempts
-        if disclosure.failed_attempts >= MAX_CODE_FAILURES:
-            disclosure.locked_at = now
-            _audit(session, disclosure, "secure_link_locked", now, client=client)
-            raise LinkRefused(REFUSALS[LinkState.LOCKED], state=str(LinkState.LOCKED))
-        _audit(session, disclosure, "secure_link_code_wrong", now, client=client,
-               attempts=disclosure.failed_attempts)
-        left = MAX_CODE_FAILURES - disclosure.failed_attempts
-        raise InvalidInput(f"That code is not right. {left} attempt{'s' if left != 1 else ''} left before the "
-                           "link locks.", field="code")
-    disclosure.opened_at = now
-    _audit(session, disclosure, "secure_link_opened", now, client=client)
-    return disclosure, open_content(disclosure, keyring)
+        "You will need the one-time code the sender gives you by phone; it never comes by email. The link "
+        f"opens in one browser only, and expires at {uk_time(expires_at)}. This email holds none of the "
+        "information. Do not forward it.\n\n"
+        f"Not expecting this, or not sure it is genuine? Before you enter any code, {check}, and ask for "
+        f"{sender['name']}.\n")
 
 
 def open_content(disclosure: SecureDisclosure, keyring: Keyring) -> dict[str, Any]:
-    sealed = open_sealed(_package_key(disclosure, keyring), disclosure.sealed_content, aad=f"content|{disclosure.id}")
+    key = unwrap_package_key(disclosure, keyring)
+    sealed = open_sealed(key, disclosure.sealed_content, aad=f"content|{disclosure.id}")
     content: dict[str, Any] = json.loads(sealed)
     return content
 
 
-def _package_key(disclosure: SecureDisclosure, keyring: Keyring) -> bytes:
+def unwrap_package_key(disclosure: SecureDisclosure, keyring: Keyring) -> bytes:
     return keyring.unwrap(disclosure.key_id, disclosure.wrapped_key, context=disclosure.id)
-
-
-def granted(*, session: Session, disclosure_id: str, now: datetime, client: str, action: str,
-            lock: bool = False) -> SecureDisclosure:
-    """The disclosure a recipient's browser was granted by entering its code; still not revoked."""
-    query = select(SecureDisclosure).where(SecureDisclosure.id == disclosure_id)
-    if lock and is_postgres(session):
-        query = query.with_for_update()
-    disclosure = session.scalars(query).one_or_none()
-    if disclosure is None:
-        raise NotFound("no such package")
-    if disclosure.revoked_at is not None:
-        _audit(session, disclosure, "secure_link_refused", now, reason=f"{action}: revoked", client=client)
-        raise LinkRefused(REFUSALS[LinkState.REVOKED], state=str(LinkState.REVOKED))
-    return disclosure
-
-
-def download_pdf(*, session: Session, disclosure: SecureDisclosure, keyring: Keyring, now: datetime, client: str
-                 ) -> dict[str, Any]:
-    """The content for the one PDF download the link allows."""
-    if disclosure.downloaded_at is not None:
-        _audit(session, disclosure, "secure_link_refused", now, reason="already downloaded", client=client)
-        raise LinkRefused("The PDF has already been downloaded once from this link.", state="downloaded")
-    disclosure.downloaded_at = now
-    _audit(session, disclosure, "secure_link_downloaded", now, client=client)
-    return open_content(disclosure, keyring)
-
-
-def confirm_receipt(*, session: Session, disclosure: SecureDisclosure, received_by: str, now: datetime, client: str
-                    ) -> bool:
-    """Record the recipient's receipt and hand it to the case; False if the case no longer waits for it
-    (a follow-up has already started: the receipt is kept and shows on the record)."""
-    name = received_by.strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("Enter your name (up to 200 characters).", field="received_by")
-    if disclosure.receipt_at is not None:
-        return True
-    disclosure.receipt_at, disclosure.receipt_by = now, name
-    _audit(session, disclosure, "secure_link_receipt_confirmed", now, client=client, received_by=name)
-    try:
-        cases.deliver_message(session=session, case_id=disclosure.case_id, name=RECEIPT_MESSAGE,
-                              payload={"received_by": name, "received_at": now.isoformat()},
-                              actor=recipient_actor(disclosure.recipient_email), now=now)
-    except Conflict:
-        # The receipt came after the process started chasing it: the sender is told, so they can
-        # answer the follow-up with it; the record takes the receipt from the link.
-        case = cases.get_case(session=session, case_id=disclosure.case_id)
-        notify_user(session=session, case=case, user=disclosure.created_by, now=now,
-                    subject="Safeguarding: the recipient has now confirmed receipt")
-        return False
-    return True
 
 
 def may_manage_link(actor: Actor, disclosure: SecureDisclosure, case: Case) -> bool:
@@ -349,7 +253,8 @@ def reveal_code(*, session: Session, disclosure_id: str, actor: Actor, keyring: 
     _may_manage(session, actor, disclosure)
     record_event(session=session, actor=actor, action="secure_link_code_shown", at=now, case_id=disclosure.case_id,
                  summary={"disclosure": disclosure.id})
-    return open_sealed(_package_key(disclosure, keyring), disclosure.sealed_code, aad=f"code|{disclosure.id}").decode()
+    key = unwrap_package_key(disclosure, keyring)
+    return open_sealed(key, disclosure.sealed_code, aad=f"code|{disclosure.id}").decode()
 
 
 def revoke(*, session: Session, disclosure_id: str, actor: Actor, now: datetime) -> SecureDisclosure:
@@ -372,13 +277,13 @@ def rewrap_all(*, session: Session, keyring: Keyring) -> int:
     """After a key rotation: re-wrap every package key not under the current master key."""
     count = 0
     for disclosure in session.scalars(select(SecureDisclosure).where(SecureDisclosure.key_id != keyring.current_id)):
-        package_key = _package_key(disclosure, keyring)
+        package_key = unwrap_package_key(disclosure, keyring)
         disclosure.key_id, disclosure.wrapped_key = keyring.wrap(package_key, context=disclosure.id)
         count += 1
     return count
 
 
-def _audit(session: Session, disclosure: SecureDisclosure, action: str, now: datetime, **summary: Any) -> None:
+def audit_link(session: Session, disclosure: SecureDisclosure, action: str, now: datetime, **summary: Any) -> None:
     record_event(session=session, actor=recipient_actor(disclosure.recipient_email), action=action, at=now,
                  case_id=disclosure.case_id, summary={"disclosure": disclosure.id, **summary})
 

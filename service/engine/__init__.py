@@ -6,7 +6,7 @@ sandboxes their expressions, runs instances and reports their timers.
 
 from .clock import engine_time
 from .errors import DiagramRejected, EngineError, Incident, NotWaiting, Problem, TaskNotReady, UnknownTask
-from .instance import SERIALIZER_VERSION, Instance, Notice, ReadyTask
+from .instance import SERIALIZER_VERSION, Instance, Notice, ReadyTask, Wait
 from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "TaskNotReady",
     "UnknownTask",
     "UserTaskInfo",
+    "Wait",
     "compile_process",
     "content_hash",
     "engine_time",

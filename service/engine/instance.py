@@ -55,6 +55,18 @@ class ReadyTask:
 
 
 @dataclass(frozen=True)
+class Wait:
+    """An event the case is waiting for: a message (a receipt, new information) or a timer."""
+
+    element_id: str
+    name: str
+    kind: str  # "message" / "timer"
+    due_at: datetime | None = None
+    # The element that waits: an event-based gateway waits for its events together (whichever comes first).
+    waiting_at: str = ""
+
+
+@dataclass(frozen=True)
 class Notice:
     """A diagram event that asks for someone to be told (its ``notify`` property names whom)."""
 
@@ -191,6 +203,25 @@ class Instance:
     def next_timer_at(self) -> datetime | None:
         """The earliest instant at which a waiting timer falls due."""
         return min((due for _, due in self._waiting_timers()), default=None)
+
+    def waits(self) -> list[Wait]:
+        """Every event the case is waiting for now, by the element that catches it (an event-based
+        gateway's events by the events that follow it), timers with their due instant; a step's own
+        deadline (a timer on its boundary) is the step's, not a wait of its own."""
+        found = []
+        for task in self.workflow.event_manager.tasks.values():
+            if task.parent is not None and isinstance(task.parent.task_spec, BoundaryEventSplit):
+                continue  # a step's own deadline: it is the step's due time
+            spec = task.task_spec
+            definitions = _event_definitions(task)
+            gateway = isinstance(getattr(spec, "event_definition", None), MultipleEventDefinition)
+            for index, definition in enumerate(definitions):
+                follower = spec.outputs[index] if gateway and index < len(spec.outputs) else spec
+                is_timer = isinstance(definition, TimerEventDefinition)
+                found.append(Wait(str(follower.bpmn_id), str(follower.bpmn_name or follower.bpmn_id),
+                                  "timer" if is_timer else "message", _timer_due(task) if is_timer else None,
+                                  waiting_at=str(spec.bpmn_id)))
+        return found
 
     def timer_due_at(self, element_id: str) -> datetime | None:
         """When the waiting timer event ``element_id`` falls due; None if the instance is not waiting on it."""

@@ -191,6 +191,8 @@ def case_events(*, session: Session, case_id: str) -> list[AuditEvent]:
 
 # Changes to the service itself rather than to a case (who may use it, and the processes it runs),
 # with what the audit page calls each.
+# The largest sequence number an event can have (the column is a 32-bit integer on PostgreSQL).
+MAX_SEQ = 2**31 - 1
 SERVICE_CHANGES = {
     "account_created": "Account created",
     "account_changed": "Account's roles or team changed",

@@ -231,12 +231,21 @@ def _informing(answered: Mapping[str, Any], step: str | None) -> dict[str, Any]:
     return {
         "subject_informed": told,
         "subject_informed_who": answered.get("subject_informed_who") if told else None,
-        "subject_informed_relationship": answered.get("subject_informed_relationship") if told else None,
+        "subject_informed_relationship": _relationship(answered) if told else None,
         "also_told": answered.get("also_told") if told else None,
         "subject_informed_when": _date(answered.get("subject_informed_when")) if told else None,
         "subject_informed_how": answered.get("subject_informed_how") if told else None,
         "subject_not_informed_reason": None if told else answered.get("subject_not_informed_reason"),
     }
+
+
+def _relationship(answered: Mapping[str, Any]) -> str | None:
+    """Who the person told is to the case, read from the people it names (or as answered, on older forms)."""
+    if answered.get("subject_informed_relationship"):
+        return str(answered["subject_informed_relationship"])
+    told = " ".join(str(answered.get("subject_informed_who") or "").split()).casefold()
+    return next((str(s.get("role")) for s in answered.get("subjects") or []
+                 if isinstance(s, Mapping) and " ".join(str(s.get("name", "")).split()).casefold() == told), None)
 
 
 def _details_withheld(done: Sequence[HumanTask], steps: Mapping[str, str | None], answered: Mapping[str, Any],

@@ -229,7 +229,9 @@ def _item(item: Mapping[str, Any], words: Words) -> str:
     if item.get("period_covered"):
         tags.append(str(item["period_covered"]))
     tags.append("accuracy checked" if item.get("accuracy_checked") else "accuracy not checked")
-    text = f"{item.get('summary_or_reference', '')} ({', '.join(t for t in tags if t)})"
+    said = [t for t in tags if t]
+    said = said[:1] + [t[:1].lower() + t[1:] for t in said[1:]]  # one phrase: "Fact, current, accuracy checked"
+    text = f"{item.get('summary_or_reference', '')} ({', '.join(said)})"
     return text + (f"; removed: {item['redactions']}" if item.get("redactions") else "")
 
 

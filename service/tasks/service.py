@@ -29,7 +29,8 @@ from service.records.identifying import IDENTIFYING_DETAILS, check_chosen, ident
 from service.records.letter import email_letter_if_asked
 from service.workcalendar import UK_TIME
 
-from .form_rules import check_dates_after_today
+from .form_errors import plain_problem
+from .form_rules import check_dates_after_today, for_case
 from .models import HumanTask, TaskStatus
 
 
@@ -132,12 +133,22 @@ def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str,
         return dict(data)
     data = _with_defaults(schema, data)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(validator.iter_errors(data), key=lambda e: _order(schema, e))
     if errors:
-        problems = [{"field": _field_of(e), "message": e.message} for e in errors]
-        first = errors[0]
-        raise InvalidInput(f"{_field_of(first) or 'form'}: {first.message}", field=_field_of(first), problems=problems)
+        problems: list[dict[str, str | None]] = [dict(plain_problem(schema, e)) for e in errors]
+        first = problems[0]
+        raise InvalidInput(str(first["message"]), field=first["field"], problems=problems)
     return dict(data)
+
+
+def _order(schema: Mapping[str, Any], error: Any) -> list[int]:
+    # Problems in the order the form asks its questions, so the first is the first on the page.
+    names = list(schema.get("properties") or {})
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required" and "'" in error.message:
+        path.append(error.message.split("'")[1])
+    top = names.index(path[0]) if path and path[0] in names else len(names)
+    return [top, *(int(p) for p in path[1:] if p.isdigit())]
 
 
 def _with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,14 +158,6 @@ def _with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[s
         if name not in filled and isinstance(spec, Mapping) and "default" in spec:
             filled[name] = spec["default"]
     return filled
-
-
-def _field_of(error: Any) -> str:
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else ""
-        path.append(missing)
-    return "/".join(path)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,14 @@ def complete_task(
     authorise_task_work(actor, task, case)
     _check_open(task, actor)
     _check_may_work(task, actor)
-    schema = form_schema(case.process_version, task.form)
+    if case.status != CaseStatus.ACTIVE:
+        raise Conflict(f"the case is {case.status}; no task in it can be completed now")
+    instance = load_instance(case)
+    try:
+        held = instance.task_data(task.id)
+    except UnknownTask as exc:
+        raise Conflict(str(exc)) from None
+    schema = for_case(form_schema(case.process_version, task.form), held)
     answers = validate_form_data(schema, data)
     check_dates_after_today(schema, answers, now.astimezone(UK_TIME).date())
     if option_fields(schema):
@@ -188,11 +198,8 @@ def complete_task(
     if answers.get("channel") == "secure_link" and not secure_link_sent:
         raise InvalidInput("channel: to send a secure link, use 'Send a secure link' (the service sends it)",
                            field="channel")
-    if case.status != CaseStatus.ACTIVE:
-        raise Conflict(f"the case is {case.status}; no task in it can be completed now")
 
-    instance = load_instance(case)
-    facts = {**instance.task_data(task.id), **answers}
+    facts = {**held, **answers}
     try:
         instance.complete(task.id, answers, now=now)
     except (UnknownTask, TaskNotReady) as exc:

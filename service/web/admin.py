@@ -14,7 +14,7 @@ from service.actors import ROLES
 from service.errors import DomainError, InvalidInput
 from service.tasks.service import steps_left_behind
 
-from .views import actor, now, transaction
+from .context import actor, now, transaction
 
 web_admin = Blueprint("web_admin", __name__, template_folder="templates")
 

@@ -14,7 +14,6 @@ from typing import Any
 from service.records.identifying import NONE_OF_THEM, OPTIONS_KEYWORD
 from service.uktime import from_uk_input
 
-ROWS_SHOWN = 3
 LONG_TEXT = 200
 
 
@@ -30,31 +29,46 @@ class Field:
     value: Any = None
     error: str | None = None
     const: Any = None
+    # A list of entries: what one entry is called ("Person"), and each cell's error by "<index>-<column>".
+    entry: str = "Entry"
+    cell_errors: dict[str, str] = field(default_factory=dict)
+    # A suggestion from the case ({"value": ..., "because": ...}) and ones that follow answers on the page.
+    suggestion: dict[str, Any] | None = None
+    suggests: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:
-        """How many rows to show: those filled in, and room for more."""
-        return max(len(self.value or []) + 1, ROWS_SHOWN)
+        """How many entries to show: those filled in, or one to start (more are added on the page)."""
+        return max(len(self.value or []), 1)
 
     def cells(self, index: int) -> list[Field]:
-        """The columns of row ``index``, each holding that row's value."""
+        """The columns of entry ``index``, each holding that entry's value and its own error."""
         rows = self.value if isinstance(self.value, list) else []
         row = rows[index] if index < len(rows) and isinstance(rows[index], Mapping) else {}
-        return [replace(column, value=row.get(column.name)) for column in self.columns]
+        return [replace(column, value=row.get(column.name), error=self.cell_errors.get(f"{index}-{column.name}"))
+                for column in self.columns]
 
 
 def fields_for(schema: Mapping[str, Any], data: Mapping[str, Any] | None = None,
-               errors: Mapping[str, str] | None = None, options: Mapping[str, list[str]] | None = None
-               ) -> list[Field]:
-    """The form's fields in display order, filled from ``data`` and marked with ``errors``; a field whose
-    choices come from the case (``x-options``) offers ``options[<its list>]`` and "None of them"."""
-    data, errors, options = data or {}, errors or {}, options or {}
+               errors: Mapping[str, str] | None = None, options: Mapping[str, list[str]] | None = None,
+               suggestions: Mapping[str, dict[str, Any]] | None = None) -> list[Field]:
+    """The form's fields in display order, filled from ``data`` and marked with ``errors`` (keyed by the
+    field's page name, ``subjects-1-role`` for an entry's cell); a field whose choices come from the case
+    (``x-options``) offers ``options[<its list>]`` and "None of them"; ``suggestions`` are the case's own."""
+    data, errors, options, suggestions = data or {}, errors or {}, options or {}, suggestions or {}
     required = set(schema.get("required", []))
     found = []
     for name, spec in (schema.get("properties") or {}).items():
         one = _field(name, spec, name in required)
         one.value = data.get(name, spec.get("default"))
         one.error = errors.get(name)
+        one.cell_errors = {key.removeprefix(f"{name}-"): message for key, message in errors.items()
+                           if key.startswith(f"{name}-")}
+        one.suggestion = suggestions.get(name)
+        one.suggests = [rule for rule in spec.get("x-suggest") or [] if "when" in rule]
+        for column in one.columns:
+            column.suggests = [rule for rule in ((spec.get("items") or {}).get("properties") or {})
+                               .get(column.name, {}).get("x-suggest") or [] if "when_under_18_in" in rule]
         if spec.get(OPTIONS_KEYWORD):
             one.choices = [(v, v) for v in options.get(str(spec[OPTIONS_KEYWORD]), [])] + [(NONE_OF_THEM,
                                                                                            "None of them")]
@@ -73,7 +87,8 @@ def _field(name: str, spec: Mapping[str, Any], required: bool) -> Field:
         if items.get("type") == "object":
             inner = set(items.get("required", []))
             columns = [_field(key, sub, key in inner) for key, sub in (items.get("properties") or {}).items()]
-            return Field(name, "rows", title, hint, required, columns=columns)
+            return Field(name, "rows", title, hint, required, columns=columns,
+                         entry=str(items.get("title") or "Entry"))
         return Field(name, "choices", title, hint, required, choices=_choices(items))
     if "oneOf" in spec or "enum" in spec:
         return Field(name, "choice", title, hint, required, choices=_choices(spec), const=spec.get("const"))
@@ -161,9 +176,10 @@ def conditions(schema: Mapping[str, Any]) -> dict[str, list[tuple[str, Any]]]:
 
 
 def errors_by_field(problems: list[dict[str, str | None]] | None) -> dict[str, str]:
-    """The first problem of each field, keyed by the top-level field it belongs to."""
+    """The first problem of each field, keyed by its name on the page: ``concern``, or ``subjects-1-role``
+    for a cell of an entry (so the words sit beside that cell, not on the whole list)."""
     found: dict[str, str] = {}
     for problem in problems or []:
-        top = (problem.get("field") or "").split("/")[0]
-        found.setdefault(top, problem.get("message") or "needs an answer")
+        name = "-".join((problem.get("field") or "").split("/"))
+        found.setdefault(name, problem.get("message") or "Answer this question")
     return found

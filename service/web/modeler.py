@@ -13,7 +13,7 @@ from service.actors import Actor
 from service.errors import DomainError, InvalidInput, Malformed
 from service.processes import drafts
 
-from .views import actor, now, transaction
+from .context import actor, now, transaction
 
 web_processes = Blueprint("web_processes", __name__, template_folder="templates", static_folder="static",
                           static_url_path="/static/web")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -23,7 +20,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service.access import can_work_task, may_read_audit, may_work_cases
@@ -35,23 +31,24 @@ from service.accounts.service import (
     record_failed_login,
     user_by_name,
 )
-from service.actors import Actor
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
 from service.config import PROJECT_ROOT, Config
-from service.disclosures.service import disclosures_of, link_summary, may_manage_link
+from service.disclosures.service import SECURE_LINK, disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema, policy_step
 from service.records import view
-from service.records.audit import SERVICE_CHANGES, service_changes, verify_chain
+from service.records.audit import MAX_SEQ, SERVICE_CHANGES, service_changes, verify_chain
 from service.records.identifying import IDENTIFYING_DETAILS, option_fields
 from service.records.letter import case_letter, has_letter
 from service.records.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
+from service.tasks.form_rules import case_suggestions, for_case, starting_values
 
+from .context import actor, csrf_token, now, organisation_facts, reading, transaction, uk_today
 from .forms import answers_from, conditions, errors_by_field, fields_for
 
 web = Blueprint("web", __name__, template_folder="templates")
@@ -61,25 +58,24 @@ CHANGES_PER_PAGE = 50
 HEADINGS = {"mine": "My tasks", "team": "Team queue", "escalated": "Escalations"}
 
 
-@contextmanager
-def transaction() -> Iterator[Session]:
-    with current_app.extensions["db_session_factory"].begin() as db:
-        yield db
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def csrf_token() -> str:
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return str(session["csrf"])
-
-
 @web.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "actor": getattr(request, "actor", None)}
+    return {"csrf_token": csrf_token, "actor": getattr(request, "actor", None), "queue_counts": _queue_counts}
+
+
+def _queue_counts() -> dict[str, int]:
+    """The number waiting in each of the signed-in person's queues, for the links to them."""
+    current = getattr(request, "actor", None)
+    if current is None or not may_work_cases(current):
+        return {}
+    with reading() as db:
+        return casework.queue_counts(session=db, actor=current)
+
+
+def _where_the_work_is() -> str:
+    # Each role lands where its work waits: its own steps, else the escalations (DSL), else the team queue.
+    counts = _queue_counts()
+    return next((scope for scope in ("mine", "escalated", "team") if counts.get(scope)), "mine")
 
 
 @web.before_app_request
@@ -99,13 +95,6 @@ def _guard() -> WerkzeugResponse | None:
     if request.actor is None and not public:  # type: ignore[attr-defined]
         return redirect(url_for("web.login", next=request.path))
     return None
-
-
-def actor() -> Actor:
-    found: Actor | None = getattr(request, "actor", None)
-    if found is None:
-        abort(401)
-    return found
 
 
 @web.route("/login", methods=["GET", "POST"])
@@ -145,7 +134,7 @@ def tasks_page() -> Any:
             return redirect(url_for("web.audit"))
         if actor().has_role("admin"):
             return redirect(url_for("web_admin.accounts_page"))
-    scope = request.args.get("scope", "mine")
+    scope = request.args.get("scope") or _where_the_work_is()
     q, urgency = request.args.get("q", "").strip().lower(), request.args.get("urgency", "")
     overdue_only = request.args.get("overdue") == "1"
     moment = now()
@@ -172,14 +161,17 @@ def task(task_id: str) -> Any:
     with transaction() as db:
         detail = casework.task_detail(session=db, task_id=task_id, actor=actor(), now=now())
         case = cases.get_case(session=db, case_id=detail["case_id"])
-        schema = form_schema(case.process_version, detail["form"]) or {}
         task_row = tasks.get_task(session=db, task_id=task_id)
+        # The form as this case asks it; what the case holds so far starts it (the practitioner's own words,
+        # today's date where offered), never an answer to a question someone else decided.
+        facts = cases.load_instance(case).task_data(task_id) if task_row.state == "open" else {}
+        schema = for_case(form_schema(case.process_version, detail["form"]), facts) or {}
     if request.method == "GET":
-        # A form starts from its own defaults: each question is answered afresh by the person whose step
-        # it is, never pre-ticked with someone else's earlier (perhaps unsure) answer.
-        return _task_page(task_row, case, schema, dict(task_row.draft or task_row.answers or {}))
+        start = task_row.draft or task_row.answers or starting_values(schema, facts, uk_today())
+        return _task_page(task_row, case, schema, dict(start), facts=facts)
     action = request.form.get("action", "complete")
     answers = answers_from(schema, request.form) if action in ("complete", "draft") else {}
+    following: str | None = None
     try:
         with transaction() as db:
             casework.check_task_access(session=db, task_id=task_id, actor=actor())
@@ -193,29 +185,36 @@ def task(task_id: str) -> Any:
                 assignee = request.form.get("assignee", "")
                 casework.assign_to_colleague(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
             else:
-                tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
+                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
+                following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
     except InvalidInput as exc:
-        return _task_page(task_row, case, schema, answers, exc.message, errors_by_field(exc.problems)), 422
+        return _task_page(task_row, case, schema, answers, exc.message, errors_by_field(exc.problems),
+                          facts=facts), 422
     except DomainError as exc:
-        return _task_page(task_row, case, schema, answers, exc.message), exc.status
+        return _task_page(task_row, case, schema, answers, exc.message, facts=facts), exc.status
     if action == "draft":
         flash("Draft saved: you can come back to it later.")
     if action == "assign":
         flash(f"Given to {request.form.get('assignee')}.")
     if action == "complete":
-        flash(f"Done: {task_row.name}.")
-        return redirect(url_for("web.case", case_id=case.id))
+        # Straight on to the person's next step; the case page only when it waits for someone else.
+        flash(f"Saved: {task_row.name}" if task_row.name.endswith(("?", ".")) else f"Saved: {task_row.name}.")
+        return redirect(url_for("web.task", task_id=following) if following else url_for("web.case", case_id=case.id))
     return redirect(url_for("web.task", task_id=task_id))
 
 
 def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str, Any], error: str | None = None,
-               field_errors: dict[str, str] | None = None) -> str:
+               field_errors: dict[str, str] | None = None, *, facts: dict[str, Any]) -> str:
+    from .links import transmission_preview
+
     current = actor()
-    yours = task_row.assignee == current.username or task_row.claimed_by == current.username
-    may_work = yours or can_work_task(current, task_row, case)
-    colleagues: list[str] = []
-    step = policy_step(case.process_version, task_row.element_id)
-    with transaction() as db:
+    secure_link = transmission_preview(task_row.id)
+    with transaction() as db:  # the page is drawn from this transaction's copy of the case, forms and all
+        case = cases.get_case(session=db, case_id=case.id)
+        yours = task_row.assignee == current.username or task_row.claimed_by == current.username
+        may_work = yours or can_work_task(current, task_row, case)
+        step = policy_step(case.process_version, task_row.element_id)
+        colleagues: list[str] = []
         if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
                                                                      and case.team == current.team)):
             colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
@@ -225,14 +224,16 @@ def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str
             if step == "record" and task_row.state == "open" and may_work else None
         options = {IDENTIFYING_DETAILS: tasks.case_identifying_details(session=db, case=case)} \
             if option_fields(schema) else {}
-    from .links import transmission_preview
-
-    return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
-                           field_errors=field_errors or {}, fields=fields_for(schema, data, field_errors, options),
-                           may_work=may_work, colleagues=colleagues, conditions=conditions(schema),
-                           secure_link=transmission_preview(task_row.id), so_far=view.case_so_far_sections(so_far),
-                           consultation=step == "consultation", question=_question_for_adviser(so_far),
-                           preview=preview)
+        fields = fields_for(schema, data, field_errors, options, case_suggestions(schema, facts))
+        if secure_link:  # the link has its own button: the form below is for sending another way
+            for one in fields:
+                one.choices = [(value, label) for value, label in one.choices if value != SECURE_LINK]
+        return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
+                               field_errors=field_errors or {}, fields=fields,
+                               may_work=may_work, colleagues=colleagues, conditions=conditions(schema),
+                               secure_link=secure_link, so_far=view.case_so_far_sections(so_far),
+                               consultation=step == "consultation", question=_question_for_adviser(so_far),
+                               preview=preview)
 
 
 def _question_for_adviser(so_far: list[dict[str, Any]]) -> str | None:
@@ -262,7 +263,7 @@ def new_case() -> Any:
             case = cases.start_case(session=db, process_key=BUNDLED_KEY, actor=actor(),
                                     direction=request.form.get("direction", ""),
                                     urgency=request.form.get("urgency", ""),
-                                    summary=request.form.get("summary", ""), now=now())
+                                    summary=request.form.get("summary", ""), now=now(), data=organisation_facts())
             first = next(iter(casework.case_detail(case, db)["open_tasks"]), None)
     except InvalidInput as exc:
         return render_template("new_case.html", error=exc.message), 422
@@ -355,7 +356,8 @@ def audit() -> Any:
     with transaction() as db:
         found = db.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None
         report = verify_chain(session=db) if request.method == "POST" else None
-        changes = service_changes(session=db, before=int(before) if before.isdigit() and len(before) <= 12 else None,
+        changes = service_changes(session=db, before=int(before) if before.isascii() and before.isdigit()
+                                  and int(before) <= MAX_SEQ else None,
                                   limit=CHANGES_PER_PAGE)
     return render_template("audit.html", reference=reference, found=found, report=report, labels=SERVICE_CHANGES,
                            changes=[(event, _readable_details(event.summary)) for event in changes],

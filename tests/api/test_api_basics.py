@@ -50,9 +50,10 @@ def test_a_practitioner_starts_a_case_and_sees_its_first_task(api: Api) -> None:
     assert detail["data"]["direction"] == "outbound_concern"
     mine = api.get("/api/tasks?scope=mine", "tess.teacher")
     assert [t["id"] for t in mine["tasks"]] == [task["id"]]
-    refused = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {"immediate_danger": "?"}},
+    refused = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {"concern": 7}},
                        expect=422)
-    assert {"immediate_danger", "concern", "subjects"} <= {p["field"] for p in refused["problems"]}
+    assert {"concern", "subjects"} <= {p["field"] for p in refused["problems"]}
+    assert refused["error"] == "Answer 'What have you seen or heard?'", "in plain words, naming the question"
 
 
 def test_completing_a_task_says_what_comes_next_and_lists_take_a_page_size(api: Api) -> None:
@@ -60,7 +61,7 @@ def test_completing_a_task_says_what_comes_next_and_lists_take_a_page_size(api: 
                                                    "summary": "Worried about Sam"}, expect=201)
     [task] = case["open_tasks"]
     done = api.post(f"/api/tasks/{task['id']}/complete", "tess.teacher", {"data": {
-        "immediate_danger": False, "concern": "Often late and tired",
+        "concern": "Often late and tired",
         "subjects": [{"role": "child", "name": "Sam"}]}})
     assert done["state"] == "completed"
     assert [t["element_id"] for t in done["next_tasks"]] == ["check_purpose"]
@@ -92,7 +93,7 @@ def test_a_draft_keeps_unfinished_answers_until_the_task_is_completed(api: Api) 
     assert api.get(f"/api/tasks/{task_id}", "tess.teacher")["draft"] == {"concern": "Half-written"}
     assert api.call("POST", f"/api/tasks/{task_id}/draft", "hana.visitor", json={"data": {}}).status_code == 404
     api.post(f"/api/tasks/{task_id}/complete", "tess.teacher", {"data": {
-        "immediate_danger": False, "concern": "Finished", "subjects": [{"role": "child", "name": "Sam"}]}})
+        "concern": "Finished", "subjects": [{"role": "child", "name": "Sam"}]}})
     assert api.get(f"/api/tasks/{task_id}", "tess.teacher")["draft"] is None
 
 

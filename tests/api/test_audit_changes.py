@@ -78,7 +78,7 @@ def test_only_auditors_and_the_dsl_read_the_changes_and_bad_paging_is_refused(ap
             api.get("/api/audit/changes", user, expect=403)
     api.get("/api/audit/changes", None, expect=401)
     for query, field in [("?before=abc", "before"), ("?before=-1", "before"), ("?limit=0", "limit"),
-                         ("?limit=201", "limit")]:
+                         ("?limit=201", "limit"), ("?before=2147483648", "before")]:
         assert api.get(f"/api/audit/changes{query}", "ada.auditor", expect=422)["field"] == field
 
 

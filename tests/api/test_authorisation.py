@@ -36,14 +36,13 @@ NEW_CASE = {"direction": "outbound_concern", "urgency": "routine", "summary": "A
 PURPOSE = {"purpose": "early_help", "purpose_clear": True, "purpose_reasons": "An early help assessment"}
 ADVICE = {"advice_decision": "share", "advice": "Refer to children's services today", "subject_named": True,
           "risk_of_significant_harm": True, "overriding_public_interest": False, "legal_obligation": False}
-CONCERN = {"immediate_danger": False, "concern": "Often late, tired and hungry",
+CONCERN = {"concern": "Often late, tired and hungry",
            "subjects": [{"role": "child", "name": "Sam Carter"}]}
 UNSURE_STEPS: list[tuple[str, dict[str, Any]]] = [
     ("describe_concern", CONCERN),
     ("check_purpose", {"purpose": "s17", "purpose_clear": True, "purpose_reasons": "She may need support"}),
     ("check_information", {"identifies_individual": True, "special_category": True, "criminal_offence_data": False,
-                           "confidential": True, "subject_at_risk": True, "public_authority": True,
-                           "legal_obligation": False}),
+                           "confidential": True, "subject_at_risk": True, "legal_obligation": False}),
     ("consider_consent", {"consent_appropriate": False, "seeking_consent_increases_risk": True,
                           "subject_can_consent": True, "consent_result": "not_sought",
                           "consent_not_sought_reason": "I need advice first", "unsure": True,
@@ -251,7 +250,7 @@ def _send_for_receipt(api: Api) -> dict[str, Any]:
         ("check_purpose", PURPOSE),
         ("check_information", {"identifies_individual": True, "special_category": False,
                                "criminal_offence_data": False, "confidential": False, "subject_at_risk": True,
-                               "public_authority": True, "legal_obligation": False}),
+                               "legal_obligation": False}),
         ("consider_consent", CONSENT_GIVEN | {"consent_date": datetime.now(UTC).date().isoformat()}),
         ("choose_what_to_share", {
             "recipient_person": "Alex Reed", "recipient_role": "Early help coordinator",

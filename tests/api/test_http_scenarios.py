@@ -114,13 +114,17 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(api
     waiting = api.get(f"/api/cases/{cid}", tess)
     assert waiting["status"] == "active" and waiting["incident"] is None
     assert waiting["open_tasks"] == [] and waiting["next_timer_at"], "waits for the receipt, with a deadline"
+    [receipt] = waiting["waiting_for"]
+    assert (receipt["kind"], receipt["what"], receipt["otherwise"]) == (
+        "message", "Recipient confirms receipt", "No receipt or feedback in time")
+    assert receipt["due_at"] == waiting["next_timer_at"] and "receipt_confirmed" in waiting["active_elements"]
     after_receipt = confirm_receipt(api, cid, tess, "Alex Reed")
     assert [t["element_id"] for t in after_receipt["open_tasks"]] == ["tell_subject"]
     again = api.post(f"/api/cases/{cid}/receipt", tess, {"received_by": "Alex Reed"}, expect=409)
     assert again["error"], "a second confirmation finds nothing waiting for it"
     complete(api, open_task, cid, "tell_subject", tess, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
-        "also_told": "Sam, in person", "subject_informed_when": day(), "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "also_told": "Sam, in person",
+            "subject_informed_when": day(), "subject_informed_how": "in_person"})
     preview = open_task(cid, "record_decision", tess)
     shown = api.get(f"/api/tasks/{preview['id']}", tess)
     assert "Sam looks after his mother" in str(shown["record_preview"]), "the record is shown before it is confirmed"
@@ -233,6 +237,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
     waiting = api.get(f"/api/cases/{cid}", hana)
     assert waiting["status"] == "active" and waiting["open_tasks"] == []
     assert waiting["next_timer_at"][:10] >= review_on
+    assert [(w["kind"], w["what"], w["otherwise"]) for w in waiting["waiting_for"]] == [
+        ("message", "New information received", "Review date reached")], "the review date, or new information"
     fire_timers_after(session_factory, waiting["next_timer_at"])
     [review] = api.get("/api/tasks?scope=mine", hana)["tasks"]
     assert (review["case_id"], review["element_id"]) == (cid, "review_decision")
@@ -240,8 +246,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_not_told_unti
         "review_outcome": "tell_subject_now", "review_notes": "Strategy discussion held; safe to tell the mother",
         "review_date": None})
     complete(api, open_task, cid, "tell_subject", hana, {
-        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_relationship": "parent_carer",
-        "subject_informed_when": review_on, "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_when": review_on,
+            "subject_informed_how": "in_person"})
     complete(api, open_task, cid, "record_decision", hana, recorded("Mother told after the strategy discussion."))
 
     record = record_of(api, cid, hana)
@@ -259,7 +265,7 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(api
     cid, told_on, review_on = case["id"], day(), day(42)
     assert [t["element_id"] for t in case["open_tasks"]] == ["log_request"]
     complete(api, open_task, cid, "log_request", tess, {
-        "immediate_danger": False, "channel": "email", "requester_name": "Chris Field",
+        "channel": "email", "requester_name": "Chris Field",
         "requester_role": "Junior section coach", "requester_organisation": "Northshire Juniors FC",
         "requester_contact": "chris@example.org",
         "information_requested": "A list of all pupils on child-protection plans, to keep an eye on them",
@@ -407,8 +413,8 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(
     complete(api, open_task, cid, "send_securely", theo, SENT)
     confirm_receipt(api, cid, theo, "Duty desk")
     complete(api, open_task, cid, "tell_subject", theo, {
-        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_relationship": "child",
-        "subject_informed_when": day(), "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_when": day(),
+            "subject_informed_how": "in_person"})
     complete(api, open_task, cid, "record_decision", theo, recorded("Referred on the DSL's decision."))
 
     record = record_of(api, cid, theo)
@@ -437,18 +443,15 @@ def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(a
     case = start(api, tess, direction="outbound_concern", urgency="emergency",
                  summary="Child disclosed sexual abuse by step-parent")
     cid, review_on = case["id"], day(14)
-    complete(api, open_task, cid, "describe_concern", tess, {
-        "immediate_danger": True, "concern": "Disclosure at lunchtime; she is afraid to go home tonight",
-        "subjects": [CHILD, {"role": "third_party", "name": "Step-parent"}]})
     assert open_elements(api, cid, tess) == ["share_at_once"], "no sign-off, no questions before sharing"
     contacted_at = datetime.now(UTC).replace(microsecond=0)
     complete(api, open_task, cid, "share_at_once", tess, {
         "contacted": "childrens_social_care", "contacted_at": contacted_at.isoformat(),
+        "subjects": [CHILD, {"role": "third_party", "name": "Step-parent"}],
         "contacted_person": "Dee Wright", "contacted_role": "MASH duty social worker",
         "contact_reference": "MASH ref 2211", "information_shared": "The child's words, as written down at once",
         "purpose": "s47", "threat_to_life": False, "subject_can_consent": True, "special_category": True,
-        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "public_authority": True,
-        "legal_obligation": False})
+        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "legal_obligation": False})
     assert open_elements(api, cid, tess) == ["tell_subject"], "shared already: no receipt to wait for"
     complete(api, open_task, cid, "tell_subject", tess, {
         "subject_informed": False, "review_date": review_on,
@@ -506,7 +509,7 @@ def test_a_receipt_the_record_cannot_hold_is_refused_rather_than_breaking_the_re
     if response.status_code == 200:  # accepted: then the case must still be recordable
         complete(api, open_task, cid, "tell_subject", tess, {
             "subject_informed": True, "subject_informed_who": "Jo Carter",
-            "subject_informed_relationship": "parent_carer", "subject_informed_when": day(),
+            "subject_informed_when": day(),
             "subject_informed_how": "in_person"})
         task = open_task(cid, "record_decision", tess)
         recorded_now = api.call("POST", f"/api/tasks/{task['id']}/complete", tess,

@@ -54,8 +54,7 @@ def test_the_letter_downloads_for_those_who_may_read_the_case_once_something_is_
     complete(api, open_task, cid, "send_securely", TESS, SENT)
     confirm_receipt(api, cid, TESS, "Alex Reed")
     complete(api, open_task, cid, "tell_subject", TESS, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
-        "subject_informed_when": day(),
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_when": day(),
         "subject_informed_how": "letter"})
     download = api.call("GET", f"/api/cases/{cid}/letter.pdf", TESS, expect=200)
     assert download.mimetype == "application/pdf" and "Dear Jo Carter," in pdf_text(download.data)
@@ -81,7 +80,6 @@ def test_telling_by_email_needs_an_address_and_then_queues_the_letter(
     confirm_receipt(api, cid, TESS, "Alex Reed")
     task = open_task(cid, "tell_subject", TESS)
     answers: dict[str, Any] = {"subject_informed": True, "subject_informed_who": "Jo Carter",
-                               "subject_informed_relationship": "parent_carer",
                                "subject_informed_when": day(), "subject_informed_how": "email"}
     refused = api.post(f"/api/tasks/{task['id']}/complete", TESS, {"data": answers}, expect=422)
     assert refused["field"] == "subject_email"

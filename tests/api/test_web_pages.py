@@ -29,10 +29,10 @@ def _to_manager_task(api: Api) -> dict[str, Any]:
     case = api.post("/api/cases", user, {"direction": "outbound_concern", "urgency": "same_day",
                                          "summary": "Unsure about a disclosure"}, expect=201)
     steps = [
-        {"immediate_danger": False, "concern": "A worrying remark", "subjects": CHILD},
+        {"concern": "A worrying remark", "subjects": CHILD},
         {"purpose": "s17", "purpose_clear": True, "purpose_reasons": "Support"},
         {"identifies_individual": True, "special_category": True, "criminal_offence_data": False,
-         "confidential": True, "subject_at_risk": True, "public_authority": True, "legal_obligation": False},
+         "confidential": True, "subject_at_risk": True, "legal_obligation": False},
         {"consent_appropriate": False, "seeking_consent_increases_risk": True, "subject_can_consent": True,
          "consent_result": "not_sought", "consent_not_sought_reason": "Advice needed first", "unsure": True,
          "question_for_adviser": "Is this a child protection matter?"},

@@ -72,7 +72,13 @@ class Recipient:
             return str(session["csrf"])
 
     def enter(self, token: str, code: str) -> Any:
-        return self.client.post(f"/shared/{token}", data={"code": code, "csrf_token": self._csrf(token)})
+        """Post the code: the right one redirects to the package page, which this follows (refusals do not redirect)."""
+        return self.client.post(f"/shared/{token}", data={"code": code, "csrf_token": self._csrf(token)},
+                                follow_redirects=True)
+
+    def reload(self, disclosure_id: str) -> Any:
+        """The package page again, as a reload (or a return to it) in this browser."""
+        return self.client.get(f"/shared/package/{disclosure_id}")
 
     def download(self, disclosure_id: str) -> Any:
         return self.client.get(f"/shared/package/{disclosure_id}.pdf")

@@ -92,12 +92,18 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         sender.get_by_role("button", name="Send a secure link").click()
         code = re.sub(r"\D", "", sender.inner_text("#one-time-code"))
         assert len(code) == 8
+        assert "Now phone Alex Reed" in sender.inner_text("#next-step-now")
         sender.screenshot(path=str(SHOTS / "secure-link-sent.png"), full_page=True)
+        # Reloading "Secure link sent" (a GET of the same address) sends nothing and shows no code.
+        sender.goto(sender.url)
+        assert "The secure link was already sent" in sender.inner_text("[role=status]")
+        assert code[:4] not in sender.inner_text("main")
 
         deliver(database_url, mail_server, address)
         [email] = [m for m in mail_server.inbox.messages if m["To"] == "alex.reed@example.org"]
         body = email.get_payload(decode=True).decode()
         assert "Sam" not in body and "mother" not in body
+        assert "at Northshire Safeguarding Partnership, has shared" in body
         link = re.search(rf"{re.escape(address)}/shared/\S+", body)
         assert link, body
 
@@ -118,7 +124,21 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         items = page.inner_text("#items")
         assert "Sam cares for his mother most evenings" in items and "Reported by someone else" in items
         assert "Shared with Alex Reed" in str(page.get_attribute(".watermark", "data-mark"))
+        assert "Early help" in page.inner_text("#purpose") and "early help:" not in page.inner_text("main")
+        assert "Sam Carter (the child)" in page.inner_text("#about")
+        assert re.search(r"You can reload this page until \d\d:\d\d (GMT|BST)", page.inner_text("#reload-until"))
         page.screenshot(path=str(SHOTS / "secure-link-package.png"), full_page=True)
+        # A reload in this browser shows the package again; another browser, even with the link, sees nothing.
+        page.reload()
+        assert "Sam cares for his mother most evenings" in page.inner_text("#items")
+        stranger = browser.new_context()
+        elsewhere = stranger.new_page()
+        elsewhere.goto(link.group(0))
+        assert "already been used" in elsewhere.inner_text("[role=alert]")
+        elsewhere.goto(page.url)
+        assert "enter the code first" in elsewhere.inner_text("[role=alert]")
+        assert "Sam" not in elsewhere.inner_text("main")
+        stranger.close()
         with page.expect_download() as download:
             page.get_by_role("link", name="Download as PDF (once)").click()
         assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

@@ -71,35 +71,37 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     page.fill("#summary", SUMMARY)
     page.click("main button[type=submit]")
     assert page.get_by_role("heading", name="Describe the concern").is_visible()
-    answer(page, immediate_danger=False,
-           concern="A Year 9 pupil showed me cuts on her forearm and asked me not to tell anyone",
+    answer(page, concern="A Year 9 pupil showed me cuts on her forearm and asked me not to tell anyone",
            **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Ria Patel"})
     submit(page)
-    case_url = page.url
+    # Her next step opens at once; the case is a link away.
+    assert page.get_by_role("heading", level=1).inner_text() == "Is there a clear legitimate purpose?"
+    case_link = page.locator("main a[href^='/cases/']").first
+    case_url = live_server + case_link.get_attribute("href")
     case_id = case_url.rsplit("/", 1)[1]
-    reference = page.get_by_role("heading", level=1).inner_text().removeprefix("Case ").strip()
-    open_task(page, "Is there a clear legitimate purpose?")
+    reference = case_link.inner_text().removeprefix("Case ").strip()
     answer(page, purpose=("c", "s17"), purpose_clear=True,
            purpose_reasons="She may need support from CAMHS and children's services")
     submit(page)
     open_task(page, "Does it identify anyone? What kind of information?")
     answer(page, identifies_individual=True, special_category=True, criminal_offence_data=False, confidential=True,
-           subject_at_risk=True, public_authority=True, legal_obligation=False)
+           subject_at_risk=True, legal_obligation=False)
     submit(page)
     open_task(page, "Is consent the right basis, and do you have it?")
-    answer(page, consent_appropriate=False, seeking_consent_increases_risk=True, subject_can_consent=True,
-           consent_result=("c", "not_sought"),
-           consent_not_sought_reason="She asked me not to tell her parents; I need advice first", unsure=True,
-           question_for_adviser=QUESTION)
+    answer(page, consent_result=("c", "not_sought"),
+           consent_not_sought_reason="She asked me not to tell her parents; I need advice first",
+           seeking_consent_increases_risk=True, subject_can_consent=True, unsure=True, question_for_adviser=QUESTION)
     submit(page)
     open_task(page, "Is there a lawful reason to share without consent?")
+    # Her doubt and her question are carried over from the consent step, for her to change if need be.
+    assert page.is_checked("input[name=unsure][value=yes]")
+    assert page.input_value("[name=question_for_adviser]") == QUESTION
     answer(page, risk_of_significant_harm=False, overriding_public_interest=False,
-           consent_override_reason="I do not know whether this is significant harm", unsure=True,
-           question_for_adviser=QUESTION)
+           consent_override_reason="I do not know whether this is significant harm")
     submit(page)
 
     # The case now waits for the manager's advice, and the practitioner cannot give it herself.
-    assert "Advise and decide (manager, due" in main_text(page)
+    assert "Now: Advise and decide, with the manager queue of team north, due" in main_text(page)
     advice_url = live_server + page.get_by_role("link", name="Advise and decide", exact=True).get_attribute("href")
     advice_task_id = advice_url.rsplit("/", 1)[1]
     page.get_by_role("link", name="My tasks").click()
@@ -111,7 +113,8 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     assert page.locator("button[name=action]").count() == 0 and page.locator("[name=advice]").count() == 0
     page.screenshot(path=str(SHOTS / "5-practitioner-refused.png"), full_page=True)
     page.goto(case_url)
-    assert "Advise and decide (manager, due" in main_text(page), "the refused attempts changed nothing"
+    assert "Now: Advise and decide, with the manager queue of team north, due" in main_text(page), \
+        "the refused attempts changed nothing"
     sign_out(page)
 
     # The manager finds it in the team queue and claims it...
@@ -160,7 +163,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     page.check("input[name=also_consulted][value=la_consultation_line]")
     submit(page)
     assert page.url == case_url
-    assert "Decide how much to share (practitioner" in main_text(page)
+    assert "Now: Decide how much to share, with tess.teacher" in main_text(page)
     sign_out(page)
 
     # The practitioner shares on the DSL's decision and records it.
@@ -179,13 +182,13 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     answer(page, channel=("c", "secure_email"), security_controls="Encrypted email to a verified address",
            sent_confirmed=True)
     submit(page)
-    assert "Waiting: for a reply, a receipt or a review date." in main_text(page)
+    assert "Waiting for: Recipient confirms receipt, until" in main_text(page)
+    assert "(then: No receipt or feedback in time)" in main_text(page)
     page.get_by_label("The recipient confirmed receipt: who confirmed?").fill("Duty desk")
     page.get_by_role("button", name="Record the receipt").click()
     assert "Receipt recorded." in main_text(page)
     open_task(page, "Tell the person it was shared?")
-    answer(page, subject_informed=True, subject_informed_who="Ria Patel",
-           subject_informed_relationship=("c", "child"), subject_informed_when="2026-11-25",
+    answer(page, subject_informed=True, subject_informed_who="Ria Patel", subject_informed_when="2026-11-25",
            subject_informed_how=("c", "in_person"))
     submit(page)
     open_task(page, "Record the decision and reasons")
@@ -194,7 +197,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
 
     # The printed record: the DSL decided, on the substantial public interest, with her advice and the timeline.
     text = main_text(page)
-    assert "completed" in text and "Revision 1: Share in part" in text
+    assert "Finished: the decision is recorded." in text and "Revision 1: Share in part" in text
     decided = page.locator("dl.record").filter(has_text="Decided by").first.inner_text()
     assert "dee.lead" in decided and "designated safeguarding lead" in decided
     assert A9_PUBLIC_INTEREST in text and "Overriding public interest" in text

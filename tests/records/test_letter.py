@@ -43,8 +43,8 @@ CONFIG = Config(organisation_name=ORGANISATION, data_protection_contact="dpo@nor
 RECIPIENT_ORGANISATION = "Northshire Council early help team"
 ITEMS = ("Sam cares for his mother most evenings", "Attendance fell to 82% this term")
 PURPOSE_REASONS = "An early help assessment of Sam's needs as a young carer"
-TOLD_BY_EMAIL = {"subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship":
-                 "parent_carer", "subject_informed_when": "2026-11-25", "subject_informed_how": "email",
+TOLD_BY_EMAIL = {"subject_informed": True, "subject_informed_who": "Jo Carter",
+    "subject_informed_when": "2026-11-25", "subject_informed_how": "email",
                  "subject_email": "jo.carter@example.org"}
 
 

@@ -44,7 +44,7 @@ def test_a_request_without_a_clear_purpose_is_declined_then_reconsidered_on_new_
                                                                                              ) -> None:
     case = start_case(PRACTITIONER, direction="inbound_request", urgency="routine", summary="Police request")
     case.complete("log_request", PRACTITIONER, {
-        "immediate_danger": False, "channel": "email", "requester_name": "DC Ash", "requester_role": "Detective",
+        "channel": "email", "requester_name": "DC Ash", "requester_role": "Detective",
         "requester_organisation": "Northshire Police", "requester_contact": "ash@police.example",
         "information_requested": "Sam's attendance record", "subjects": [CHILD]})
     case.complete("verify_requester", PRACTITIONER, {
@@ -169,8 +169,8 @@ def _sent_referral(start_case: Any) -> Any:
 
 def _told_and_recorded(case: Any, summary: str) -> None:
     case.complete("tell_subject", PRACTITIONER, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
-        "subject_informed_when": "2026-11-27", "subject_informed_how": "phone"})
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_when": "2026-11-27",
+            "subject_informed_how": "phone"})
     case.complete("record_decision", PRACTITIONER, recorded(summary))
 
 
@@ -208,27 +208,22 @@ def test_the_s16la_duty_to_share_is_off_until_switched_on(start_case: Any) -> No
     assert default.data()["article6_basis"] == NOTHING_SHARED
 
 
-def test_an_emergency_case_never_waits_for_a_consultation(start_case: Any) -> None:
+def test_an_emergency_case_shares_before_any_question_or_consultation(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Urgent referral")
-    _to_consent(case, "s47")
-    case.complete("consider_consent", PRACTITIONER, {
-        "consent_appropriate": False, "seeking_consent_increases_risk": True, "subject_can_consent": True,
-        "consent_result": "not_sought", "consent_not_sought_reason": "No time", "unsure": True,
-        "question_for_adviser": "Is this enough?"})
-    case.complete("without_consent", PRACTITIONER, {
-        "risk_of_significant_harm": True, "overriding_public_interest": False, "unsure": True,
-        "question_for_adviser": "Should I wait for my manager?", "consent_override_reason": "Risk of significant harm"})
-    assert case.open_elements() == {"choose_what_to_share"}, "unsure, but the referral goes on without waiting"
+    assert case.open_elements() == {"share_at_once"}, "immediate danger is asked once, when the case starts"
+    assert case.data()["immediate_danger"] is True
 
 
 def test_a_wrong_answer_is_refused_naming_the_field_and_changes_nothing(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="routine", summary="Concern")
     before = case.case().version
     with pytest.raises(InvalidInput) as refused:
-        case.complete("describe_concern", PRACTITIONER, {"immediate_danger": "maybe", "concern": "x" * 10,
-                                                         "subjects": [CHILD]})
-    assert refused.value.field == "immediate_danger"
+        case.complete("describe_concern", PRACTITIONER, {"concern": "x" * 10,
+                                                         "subjects": [{"role": "grandparent", "name": "Pat"}]})
+    assert refused.value.field == "subjects/0/role"
+    assert refused.value.message == ("Entry 1: choose an answer to 'Who are they?': The child, A parent or carer, "
+                                     "Someone else involved or Other")
     with pytest.raises(InvalidInput) as missing:
-        case.complete("describe_concern", PRACTITIONER, {"immediate_danger": False, "subjects": [CHILD]})
-    assert missing.value.field == "concern"
+        case.complete("describe_concern", PRACTITIONER, {"subjects": [CHILD]})
+    assert (missing.value.field, missing.value.message) == ("concern", "Answer 'What have you seen or heard?'")
     assert case.open_elements() == {"describe_concern"} and case.case().version == before

@@ -496,6 +496,10 @@ CASES = [
     case("club-required-by-law-para-6", PART2, 6, part2(P6, WHY_6), CLUB, NO_POWER, legal_obligation=True),
     # Para 6 never for a body with no statutory function: a voluntary club referring a child in need.
     case("voluntary-club-never-para-6", PART2, 7, part2("", WHY_NONE), CLUB),
+    # Early help is given under the welfare duties of schools, health and councils (Children Act 2004
+    # ss.10-11, Education Act 2002 s.175): a function conferred by an enactment, even with consent given.
+    case("early-help-with-consent-is-a-statutory-function-para-6", PART2, 6, part2(P6, WHY_6), PARENT_CONSENTS,
+         purpose="early_help", statutory_power=None),
     # A public body with no statutory purpose or power identified: no condition is assumed.
     case("no-statutory-power-no-condition", PART2, 7, part2("", WHY_NONE), NO_POWER),
 

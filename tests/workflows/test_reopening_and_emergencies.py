@@ -41,14 +41,12 @@ def overdose_at_night(**share: Any) -> dict[str, Any]:
             "information_shared": "Found unconscious; took her mother's tablets about an hour ago",
             "purpose": "medical_emergency", "threat_to_life": True, "subject_can_consent": False,
             "special_category": True, "criminal_offence_data": True, "confidential": True, "subject_at_risk": True,
-            "public_authority": True, "legal_obligation": False} | share
+            "legal_obligation": False, "subjects": [CHILD]} | share
 
 
 def test_a_life_threatening_emergency_about_a_teenager_who_cannot_consent_is_vital_interests(start_case: Any
                                                                                              ) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Overdose")
-    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "Overdose at night",
-                                                     "subjects": [CHILD]})
     case.complete("share_at_once", PRACTITIONER, overdose_at_night())
     data = case.data()
     assert (data["article6_basis"], data["article9_condition"], data["article10_condition"]) == (
@@ -64,8 +62,6 @@ def test_a_life_threatening_emergency_about_a_teenager_who_cannot_consent_is_vit
 
 def test_immediate_danger_that_does_not_threaten_life_stays_public_task_and_para_18(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Afraid to go home")
-    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "Afraid to go home",
-                                                     "subjects": [CHILD]})
     case.complete("share_at_once", PRACTITIONER, overdose_at_night(
         contacted="childrens_social_care", purpose="s47", threat_to_life=False, criminal_offence_data=False))
     data = case.data()
@@ -75,8 +71,6 @@ def test_immediate_danger_that_does_not_threaten_life_stays_public_task_and_para
 
 def test_an_emergency_for_another_purpose_says_what_it_was(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Other")
-    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "A fire at home",
-                                                     "subjects": [CHILD]})
     with pytest.raises(InvalidInput) as refused:
         case.complete("share_at_once", PRACTITIONER, overdose_at_night(purpose="other"))
     assert refused.value.field == "purpose_other"
@@ -91,7 +85,7 @@ def test_an_emergency_for_another_purpose_says_what_it_was(start_case: Any) -> N
 def test_a_police_request_about_a_pupil_at_risk_names_para_10_and_para_18(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="inbound_request", urgency="routine", summary="Police request")
     case.complete("log_request", PRACTITIONER, {
-        "immediate_danger": False, "channel": "email", "requester_name": "DC Ash", "requester_role": "Detective",
+        "channel": "email", "requester_name": "DC Ash", "requester_role": "Detective",
         "requester_organisation": "Northshire Police", "requester_contact": "ash@police.example",
         "information_requested": "Whether Sam has spoken about an older man who collects him", "subjects": [CHILD]})
     case.complete("verify_requester", PRACTITIONER, {
@@ -219,8 +213,6 @@ def test_new_information_is_refused_from_someone_who_may_not_reopen_and_for_a_cl
 
 def test_a_reconsidered_emergency_is_reassessed_as_a_non_emergency(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Emergency")
-    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "Afraid to go home",
-                                                     "subjects": [CHILD]})
     case.complete("share_at_once", PRACTITIONER, overdose_at_night(contacted="police", purpose="s47",
                                                                    threat_to_life=False))
     case.complete("tell_subject", PRACTITIONER, NOT_TOLD)
@@ -245,8 +237,6 @@ def test_a_reconsidered_emergency_is_reassessed_as_a_non_emergency(start_case: A
 
 def test_an_emergency_share_the_tables_find_no_basis_for_is_recorded_as_shared_for_review(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency", summary="Fire")
-    case.complete("describe_concern", PRACTITIONER, {"immediate_danger": True, "concern": "Smoke from the flat",
-                                                     "subjects": [CHILD]})
     # No threat to life, the person could consent, no statutory purpose named: no Article 9 condition fits.
     case.complete("share_at_once", PRACTITIONER, overdose_at_night(
         contacted="other_emergency_service", purpose="other", purpose_other="A fire in the building",

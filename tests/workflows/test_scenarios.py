@@ -34,7 +34,7 @@ PARENT = {"role": "parent_carer", "name": "Jo Carter"}
 
 
 def no_danger_concern(concern: str, *subjects: dict[str, str]) -> dict[str, Any]:
-    return {"immediate_danger": False, "concern": concern, "subjects": list(subjects) or [CHILD]}
+    return {"concern": concern, "subjects": list(subjects) or [CHILD]}
 
 
 def purpose(kind: str, clear: bool, reasons: str) -> dict[str, Any]:
@@ -43,7 +43,7 @@ def purpose(kind: str, clear: bool, reasons: str) -> dict[str, Any]:
 
 def information(**answers: bool) -> dict[str, Any]:
     base = {"identifies_individual": True, "special_category": False, "criminal_offence_data": False,
-            "confidential": False, "subject_at_risk": True, "public_authority": True, "legal_obligation": False}
+            "confidential": False, "subject_at_risk": True, "legal_obligation": False}
     return base | answers
 
 
@@ -102,8 +102,8 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
     assert case.open_elements() == set()
     case.receive("receipt_confirmed", {"received_at": "2026-11-25T11:30:00+00:00", "received_by": "Alex Reed"})
     case.complete("tell_subject", PRACTITIONER, {
-        "subject_informed": True, "subject_informed_who": "Jo Carter", "subject_informed_relationship": "parent_carer",
-        "also_told": "Sam, in person, the same day", "subject_informed_when": "2026-11-25",
+        "subject_informed": True, "subject_informed_who": "Jo Carter", "also_told": "Sam, in person, the same day",
+            "subject_informed_when": "2026-11-25",
         "subject_informed_how": "in_person"})
     case.complete("record_decision", PRACTITIONER, recorded("Shared the minimum with early help, with consent."))
 
@@ -114,7 +114,9 @@ def test_scenario_1_young_carer_referred_to_early_help_with_parental_consent(sta
         PRACTITIONER.username, "Jo Carter", True)
     assert "consent answers the common-law duty of confidence" in (record.basis_notes or "")
     assert record.identifying_details_withheld == "Sam Carter: DOB 2014-03-02\nJo Carter (parent or carer)"
-    assert (record.subject_informed_relationship, record.also_told) == ("parent_carer", "Sam, in person, the same day")
+    assert (record.subject_informed_relationship, record.also_told) == ("parent_carer",
+        "Sam, in person, the same day"), \
+        "who the person told is, read from the people the case names"
     asked = {(a.step, a.question): a.answer for a in record.every_answer}
     assert asked[("Describe the concern", "What have you seen or heard?")].startswith("Sam looks after his mother")
     assert asked[("Record the decision and reasons", "What did you decide, and why?")] == record.decision_summary
@@ -199,8 +201,8 @@ def test_scenario_2_injured_baby_shared_without_consent_and_mother_told_after_re
         "review_outcome": "tell_subject_now", "review_notes": "Strategy discussion held; safe to tell the mother",
         "review_date": None})
     case.complete("tell_subject", HEALTH_VISITOR, {
-        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_relationship": "parent_carer",
-        "subject_informed_when": "2026-12-02", "subject_informed_how": "in_person"})
+        "subject_informed": True, "subject_informed_who": "Kim Lee", "subject_informed_when": "2026-12-02",
+            "subject_informed_how": "in_person"})
     case.complete("record_decision", HEALTH_VISITOR, recorded("Mother told after the strategy discussion."))
 
     assert case.case().status == CaseStatus.COMPLETED
@@ -215,7 +217,7 @@ def test_scenario_3_sports_club_trawl_is_declined_and_the_requester_told_why(sta
     case = start_case(PRACTITIONER, direction="inbound_request", urgency="routine",
                       summary="Sports club asks for children on child-protection plans")
     case.complete("log_request", PRACTITIONER, {
-        "immediate_danger": False, "channel": "email", "requester_name": "Chris Field",
+        "channel": "email", "requester_name": "Chris Field",
         "requester_role": "Junior section coach", "requester_organisation": "Northshire Juniors FC",
         "requester_contact": "chris@example.org",
         "information_requested": "A list of all pupils on child-protection plans, to keep an eye on them",
@@ -324,8 +326,7 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
     case.complete("send_securely", TEACHING_ASSISTANT, SENT)
     case.receive("receipt_confirmed", {"received_at": "2026-11-25T13:00:00+00:00", "received_by": "Duty desk"})
     case.complete("tell_subject", TEACHING_ASSISTANT, {
-        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_relationship": "child",
-        "subject_informed_when": "2026-11-25",
+        "subject_informed": True, "subject_informed_who": "Ria Patel", "subject_informed_when": "2026-11-25",
         "subject_informed_how": "in_person"})
     case.complete("record_decision", TEACHING_ASSISTANT, recorded("Referred on the DSL's decision."))
 
@@ -351,17 +352,14 @@ def test_scenario_5_unsure_assistant_consults_and_the_escalated_dsl_decides(star
 def test_scenario_6_disclosure_of_abuse_is_shared_at_once_and_parents_not_told(start_case: Any) -> None:
     case = start_case(PRACTITIONER, direction="outbound_concern", urgency="emergency",
                       summary="Child disclosed sexual abuse by step-parent")
-    case.complete("describe_concern", PRACTITIONER, {
-        "immediate_danger": True, "concern": "Disclosure at lunchtime; she is afraid to go home tonight",
-        "subjects": [CHILD, {"role": "third_party", "name": "Step-parent"}]})
     assert case.open_elements() == {"share_at_once"}, "no sign-off, no questions before sharing"
     case.complete("share_at_once", PRACTITIONER, {
+        "subjects": [CHILD, {"role": "third_party", "name": "Step-parent"}],
         "contacted": "childrens_social_care", "contacted_at": "2026-11-25T09:20:00+00:00",
         "contacted_person": "Dee Wright", "contacted_role": "MASH duty social worker",
         "contact_reference": "MASH ref 2211", "information_shared": "The child's words, as written down at once",
         "purpose": "s47", "threat_to_life": False, "subject_can_consent": True, "special_category": True,
-        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "public_authority": True,
-        "legal_obligation": False})
+        "criminal_offence_data": True, "confidential": True, "subject_at_risk": True, "legal_obligation": False})
     case.complete("tell_subject", PRACTITIONER, {
         "subject_informed": False, "review_date": "2026-12-09",
         "subject_not_informed_reason": "Telling the parents could put the child at further risk and prejudice "

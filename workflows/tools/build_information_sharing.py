@@ -145,6 +145,8 @@ INITIAL_FACTS = {
     "request_specific": "false",
     "review_outcome": "null",
     "advice_decision": "null",
+    "concern": "null",
+    "subjects": "null",
 }
 
 
@@ -156,7 +158,6 @@ def build() -> Diagram:
            condition='direction == "outbound_concern"', doc="Step 0: a practitioner holds information."))
     n(Node("start_request", "start", "Request for information", P, 0, 4,
            condition='direction == "inbound_request"', doc="Step 0: someone asks for information."))
-    n(Node("describe_concern", "task", "Describe the concern", P, 1, 3, form="describe_concern.json"))
     n(Node("log_request", "task", "Log the request", P, 1, 4, form="log_request.json"))
     n(Node("gw_first_merge", "exclusive", "", P, 2, 3))
     # Step 1: emergency.
@@ -169,6 +170,10 @@ def build() -> Diagram:
     n(Node("verify_requester", "task", "Verify the requester", P, 5, 2, form="verify_requester.json",
            doc="Step 2: identity, role, organisation and authority; trawling requests are declined."))
     n(Node("gw_verified", "exclusive", "Verified and specific?", P, 6, 2, label="below"))
+    # Not an emergency: the practitioner describes the concern (an emergency share records who it is about).
+    n(Node("gw_described", "exclusive", "Concern described yet?", P, 5, 3, label="above"))
+    n(Node("describe_concern", "task", "Describe the concern", P, 6, 4, form="describe_concern.json",
+           doc="Step 0: what worries the practitioner, and who it is about."))
     # Step 3: legitimate purpose.
     n(Node("gw_purpose_merge", "exclusive", "", P, 7, 3))
     n(Node("check_purpose", "task", "Is there a clear legitimate purpose?", P, 8, 3,
@@ -261,9 +266,8 @@ def build() -> Diagram:
                side="top", doc="Emergencies: recorded within the working day the information was shared."))
 
     ch_follow, ch_tell, ch_reconsider = 5.75, 6.1, 6.45  # channels in row units, below the emergency row
-    f(Flow("f_concern", "start_concern", "describe_concern"))
+    f(Flow("f_concern", "start_concern", "gw_first_merge"))
     f(Flow("f_request", "start_request", "log_request"))
-    f(Flow("f_concern_described", "describe_concern", "gw_first_merge"))
     f(Flow("f_request_logged", "log_request", "gw_first_merge", route="hv"))
     f(Flow("f_to_emergency", "gw_first_merge", "gw_emergency"))
     f(Flow("f_emergency", "gw_emergency", "share_at_once", "Yes", "immediate_danger == True", route="vh"))
@@ -272,7 +276,11 @@ def build() -> Diagram:
     f(Flow("f_inbound", "gw_inbound", "verify_requester", "Yes",
            'direction == "inbound_request" and not (identity_verified == True and request_specific == True)',
            route="vh"))
-    f(Flow("f_own_concern", "gw_inbound", "gw_purpose_merge", "No", default=True))
+    f(Flow("f_own_concern", "gw_inbound", "gw_described", "No", default=True))
+    f(Flow("f_to_describe", "gw_described", "describe_concern", "No",
+           'direction == "outbound_concern" and not concern and not subjects', route="vh"))
+    f(Flow("f_already_described", "gw_described", "gw_purpose_merge", "Yes", default=True))
+    f(Flow("f_concern_described", "describe_concern", "gw_purpose_merge", route="hv"))
     f(Flow("f_verification_done", "verify_requester", "gw_verified"))
     f(Flow("f_verified", "gw_verified", "gw_purpose_merge", "Yes",
            "identity_verified == True and request_specific == True", route="hv"))
@@ -304,7 +312,7 @@ def build() -> Diagram:
     f(Flow("f_advised_not_to_share", "gw_advice", "explain_not_sharing", "Do not share",
            'advice_decision == "do_not_share"', route="vh"))
     f(Flow("f_advised_find_out_more", "gw_advice", "gw_purpose_merge", "Find out more",
-           'advice_decision == "seek_more_information"', route="channel", channel_y=4.45, label_at="end"))
+           'advice_decision == "seek_more_information"', route="channel", channel_y=4.45))
     f(Flow("f_emergency_shared", "share_at_once", "gw_basis_merge", route="hv"))
     f(Flow("f_to_basis", "gw_basis_merge", "determine_lawful_basis"))
     f(Flow("f_basis_found", "determine_lawful_basis", "gw_may_share"))

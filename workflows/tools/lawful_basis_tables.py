@@ -113,8 +113,10 @@ NO_EXEMPTION = "None"
 
 # Purposes that protect a child or an adult at risk from harm (Sch 1 para 18; Annex 1 para 6).
 SAFEGUARDING = '("s17", "s47", "early_help", "mash", "school_transfer", "allegation_about_staff")'
-# Purposes that are functions conferred on a public body by an enactment (Sch 1 para 6).
-STATUTORY = '("s17", "s47", "mash", "school_transfer")'
+# Purposes that are functions conferred on a public body by an enactment (Sch 1 para 6): early help too,
+# which schools, health and councils give under their welfare duties (Children Act 2004 ss.10-11,
+# Education Act 2002 s.175).
+STATUTORY = '("s17", "s47", "early_help", "mash", "school_transfer")'
 # The purposes the s.16LA duty to share covers, once commenced.
 S16LA_PURPOSES = '("s17", "s47", "early_help", "mash")'
 S16LA = f"duty_to_share_in_force and purpose in {S16LA_PURPOSES}"

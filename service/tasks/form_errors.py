@@ -1,0 +1,92 @@
+"""A form's validation errors in plain words, naming the question, never a schema path or keyword.
+
+"Entry 2: choose an answer to 'Who are they?': The child, A parent or carer, Someone else involved
+or Other" rather than
+"subjects/1/role: 'role' is a required property". Each problem keeps the path of the field it
+belongs to (``subjects/1/role``), so the page can put the words beside that very field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jsonschema.exceptions import ValidationError
+
+
+def plain_problem(schema: Mapping[str, Any], error: ValidationError) -> dict[str, str]:
+    """One validation error as {"field": path, "message": words a person can act on}."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path.append(missing)
+    spec = _spec_at(schema, path)
+    entry = _entry_number(path)
+    words = _words(error, spec, entry)
+    return {"field": "/".join(path), "message": words[:1].upper() + words[1:]}
+
+
+def _words(error: ValidationError, spec: Mapping[str, Any], entry: int | None) -> str:
+    title = str(spec.get("title") or (error.absolute_path[-1] if error.absolute_path else "this question"))
+    where = f"Entry {entry}: " if entry else ""
+    kind = error.validator
+    if kind in ("required", "type", "oneOf", "enum") and _choices(spec):
+        choices = _choices(spec)
+        # A short list is named in full ("The child, A parent or carer ..."); a long one is on the page.
+        return f"{where}choose an answer to '{title}'" + (f": {_or(choices)}" if len(choices) <= 4 else "")
+    if kind in ("required", "type") and _is_boolean(spec):
+        return f"{where}answer yes or no: '{title}'" if spec.get("const") is not True else f"Tick to confirm: '{title}'"
+    if kind == "required" and spec.get("type") == "array":
+        return f"Add at least one answer to '{title}'"
+    if kind in ("required", "type"):
+        return f"{where}answer '{title}'"
+    if kind == "const" and spec.get("const") is True:
+        return f"Tick to confirm: '{title}'"
+    if kind in ("oneOf", "enum", "const"):
+        return f"{where}choose one of the answers offered for '{title}'"
+    if kind == "minLength":
+        least = int(spec.get("minLength", 1))
+        return f"{where}answer '{title}'" if least <= 1 else f"{where}write at least {least} characters for '{title}'"
+    if kind == "maxLength":
+        return f"{where}'{title}' must be {spec.get('maxLength')} characters or fewer"
+    if kind == "format":
+        return {"date": f"{where}enter '{title}' as a real date, for example 27 11 2026",
+                "date-time": f"{where}enter '{title}' as a date and a time, for example 27 11 2026 14:30",
+                "email": f"{where}enter an email address for '{title}', like name@example.org"}.get(
+            str(spec.get("format")), f"{where}check the answer to '{title}'")
+    if kind == "minItems":
+        return f"Add at least {spec.get('minItems')} to '{title}'"
+    if kind == "maxItems":
+        return f"'{title}' can have at most {spec.get('maxItems')} entries"
+    if kind == "uniqueItems":
+        return f"Each answer to '{title}' can be ticked once"
+    if kind == "additionalProperties":
+        return "The form sent an answer to a question it does not ask: reload the page and try again"
+    return f"{where}check the answer to '{title}'"
+
+
+def _spec_at(schema: Mapping[str, Any], path: Sequence[str]) -> Mapping[str, Any]:
+    spec: Mapping[str, Any] = schema
+    for part in path:
+        inner = spec.get("items") if part.isdigit() else (spec.get("properties") or {}).get(part)
+        spec = inner if isinstance(inner, Mapping) else {}
+    return spec
+
+
+def _entry_number(path: Sequence[str]) -> int | None:
+    numbers = [int(p) for p in path if p.isdigit()]
+    return numbers[-1] + 1 if numbers else None
+
+
+def _choices(spec: Mapping[str, Any]) -> list[str]:
+    options = spec.get("oneOf") or (spec.get("items") or {}).get("oneOf") or []
+    return [str(o.get("title", o.get("const"))) for o in options if isinstance(o, Mapping)]
+
+
+def _is_boolean(spec: Mapping[str, Any]) -> bool:
+    kinds = spec.get("type")
+    return kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds)
+
+
+def _or(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
