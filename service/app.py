@@ -21,6 +21,7 @@ from service.disclosures.keys import keyring_at
 from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
+from service.records.layout import case_status
 from service.uktime import to_uk_input, uk_time
 from service.web.admin import web_admin
 from service.web.links import web_links
@@ -67,7 +68,8 @@ def create_app(config: Config | None = None) -> Flask:
         return Response(body, mimetype="text/plain; version=0.0.4")
 
     # Pages show times as UK wall time (GMT or BST); forms take typed times the same way.
-    app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input)
+    app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input,
+                               case_status=case_status)
     app.register_blueprint(api)
     app.register_blueprint(api_accounts)
     app.register_blueprint(api_links)

@@ -82,8 +82,14 @@ VOCABULARY: dict[str, dict[str, str]] = {
     "role": {"practitioner": "practitioner", "manager": "manager", "dsl": "designated safeguarding lead"},
     "decision": {"share": "Share", "do_not_share": "Do not share", "seek_more_information": "Find out more first"},
     "currency": {"current": "current", "historical": "historical"},
+    "status": {"active": "open", "completed": "finished", "incident": "stopped"},
     "channel": {"raised by the practitioner": "Raised by the practitioner"},
 }
+
+
+def case_status(status: str) -> str:
+    """A case's state as people say it: open, finished, stopped."""
+    return VOCABULARY["status"].get(status, status)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Space
 
 from service.uktime import uk_time
 
+from .layout import case_status
+
 HEADINGS = ("Heading2", "Heading3", "Heading4", "Heading5")
 
 
@@ -25,7 +27,7 @@ def record_pdf(record: Mapping[str, Any], *, printed_by: str, printed_at: str) -
     story: list[Any] = [
         Paragraph(f"Decision record — case {escape(case['reference'])}", styles["Heading1"]),
         Paragraph(escape(f"{case['summary']} · {case['direction'].replace('_', ' ')} · "
-                         f"{case['urgency'].replace('_', ' ')} · {case['status']}"), body),
+                         f"{case['urgency'].replace('_', ' ')} · {case_status(case['status'])}"), body),
         Paragraph(escape(f"Printed by {printed_by} at {uk_time(printed_at)}. Confidential: safeguarding record."),
                   body),
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.api.conftest import PASSWORD, Api
+from tests.record_faces import pdf_text
 
 CHILD = [{"role": "child", "name": "Ria"}]
 
@@ -76,7 +77,12 @@ def test_the_record_downloads_as_a_pdf_from_the_case_page(api: Api) -> None:
     client = api.client
     _sign_in(client, "tess.teacher")
     download = client.get(f"/cases/{task['case_id']}/record.pdf")
-    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    reference = api.get(f"/api/cases/{task['case_id']}", "tess.teacher")["reference"]
+    text = pdf_text(download.data)  # before the record step: the case, and that nothing is recorded yet
+    assert f"Decision record — case {reference}" in text and "Unsure about a disclosure" in text
+    assert "same day · open" in text and "Printed by tess.teacher" in text
+    assert "Nothing recorded yet: the record is written at the record step." in text
     _sign_in(client, "hana.visitor")
     assert client.get(f"/cases/{task['case_id']}/record.pdf").status_code == 404
 

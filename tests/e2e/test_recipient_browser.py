@@ -22,6 +22,7 @@ from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 from tests.mailserver import MailServer
+from tests.record_faces import pdf_text
 from tests.workflows.test_scenarios import (
     CHILD,
     CONSENT_GIVEN,
@@ -141,7 +142,8 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         stranger.close()
         with page.expect_download() as download:
             page.get_by_role("link", name="Download as PDF (once)").click()
-        assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+        package_text = pdf_text(Path(download.value.path()).read_bytes())
+        assert "Sam cares for his mother most evenings" in package_text and "do not forward" in package_text
         page.get_by_label("Your name").fill("Alex Reed")
         page.get_by_role("button", name="Confirm receipt").click()
         assert page.get_by_role("heading", name="Thank you: receipt confirmed").is_visible()
