@@ -1,6 +1,6 @@
 """A form's validation errors in plain words, naming the question, never a schema path or keyword.
 
-"Entry 2: choose an answer to 'Who are they?': The child, A parent or carer, Someone else involved
+"Person 2: choose an answer to 'Who are they?': The child, A parent or carer, Someone else involved
 or Other" rather than
 "subjects/1/role: 'role' is a required property". Each problem keeps the path of the field it
 belongs to (``subjects/1/role``), so the page can put the words beside that very field.
@@ -21,14 +21,13 @@ def plain_problem(schema: Mapping[str, Any], error: ValidationError) -> dict[str
         missing = error.message.split("'")[1] if "'" in error.message else ""
         path.append(missing)
     spec = _spec_at(schema, path)
-    entry = _entry_number(path)
-    words = _words(error, spec, entry)
+    words = _words(error, spec, _entry_name(schema, path))
     return {"field": "/".join(path), "message": words[:1].upper() + words[1:]}
 
 
-def _words(error: ValidationError, spec: Mapping[str, Any], entry: int | None) -> str:
+def _words(error: ValidationError, spec: Mapping[str, Any], entry: str | None) -> str:
     title = str(spec.get("title") or (error.absolute_path[-1] if error.absolute_path else "this question"))
-    where = f"Entry {entry}: " if entry else ""
+    where = f"{entry}: " if entry else ""
     kind = error.validator
     if kind in ("required", "type", "oneOf", "enum") and _choices(spec):
         choices = _choices(spec)
@@ -73,9 +72,13 @@ def _spec_at(schema: Mapping[str, Any], path: Sequence[str]) -> Mapping[str, Any
     return spec
 
 
-def _entry_number(path: Sequence[str]) -> int | None:
-    numbers = [int(p) for p in path if p.isdigit()]
-    return numbers[-1] + 1 if numbers else None
+def _entry_name(schema: Mapping[str, Any], path: Sequence[str]) -> str | None:
+    """The entry a path is in, as the page heads it: "Person 2", "Piece of information 1" ("Entry 2" untitled)."""
+    at = max((i for i, part in enumerate(path) if part.isdigit()), default=None)
+    if at is None:
+        return None
+    called = _spec_at(schema, path[:at]).get("items") or {}
+    return f"{called.get('title') or 'Entry'} {int(path[at]) + 1}"
 
 
 def _choices(spec: Mapping[str, Any]) -> list[str]:

@@ -49,7 +49,7 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     page.fill("[name='subjects-1-name']", "Jo Carter")
     page.click("button[name=action][value=complete]")
     summary = page.locator("#error-summary")
-    expected = ("Entry 2: choose an answer to 'Who are they?': The child, A parent or carer, Someone else involved "
+    expected = ("Person 2: choose an answer to 'Who are they?': The child, A parent or carer, Someone else involved "
                 "or Other")
     assert summary.inner_text().endswith(expected)
     assert page.evaluate("document.activeElement.id") == "error-summary", "the problems are read out first"

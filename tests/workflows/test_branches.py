@@ -221,7 +221,7 @@ def test_a_wrong_answer_is_refused_naming_the_field_and_changes_nothing(start_ca
         case.complete("describe_concern", PRACTITIONER, {"concern": "x" * 10,
                                                          "subjects": [{"role": "grandparent", "name": "Pat"}]})
     assert refused.value.field == "subjects/0/role"
-    assert refused.value.message == ("Entry 1: choose an answer to 'Who are they?': The child, A parent or carer, "
+    assert refused.value.message == ("Person 1: choose an answer to 'Who are they?': The child, A parent or carer, "
                                      "Someone else involved or Other")
     with pytest.raises(InvalidInput) as missing:
         case.complete("describe_concern", PRACTITIONER, {"subjects": [CHILD]})
