@@ -22,9 +22,9 @@ from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
-from service.engine import Wait
+from service.engine import FINISHES, Wait, steps_after
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.processes.service import form_schema, policy_step
+from service.processes.service import compiled_process, form_schema, policy_step
 from service.records import view
 from service.records.audit import case_events, record_event
 from service.records.models import AuditEvent
@@ -206,7 +206,7 @@ def waiting_for(case: Case, open_tasks: list[HumanTask], waits: list[Wait]) -> l
     (a message that may come, until the timer beside it falls due; a date on its own)."""
     found: list[dict[str, Any]] = [
         {"kind": "step", "what": t.name, "who": _who_has(t, case), "role": t.role, "task_id": t.id,
-         "due_at": _iso(t.due_at)} for t in open_tasks]
+         "due_at": _iso(t.due_at), "then": _then(case, t.element_id)} for t in open_tasks]
     for wait in waits:
         beside = [w for w in waits if w.waiting_at == wait.waiting_at and w is not wait]
         timer = next((w for w in beside if w.kind == "timer"), None)
@@ -218,6 +218,15 @@ def waiting_for(case: Case, open_tasks: list[HumanTask], waits: list[Wait]) -> l
             found.append({"kind": "date", "what": wait.name, "element_id": wait.element_id,
                           "due_at": _iso(wait.due_at), "otherwise": None})
     return found
+
+
+def _then(case: Case, element_id: str) -> list[str]:
+    """The steps that may come next, when that is a short list of steps: empty when the case may finish
+    there or the branches are too many to be worth reading."""
+    following = steps_after(compiled_process(case.process_version), element_id)
+    if FINISHES in following or len(following) > 3:
+        return []
+    return [name for name in following if name is not None]
 
 
 def _done_in_order(tasks: list[HumanTask]) -> list[HumanTask]:

@@ -203,7 +203,10 @@ def document() -> dict[str, Any]:
                                                    "summary": {"type": "string"}}}),
                          "responses": _responses(_ok("The new case", _ref("Case"), "201"), "400", "403", "422")},
             },
-            "/api/cases/{id}": {"get": {"summary": "A case: status, open tasks, timeline (the read is audited)",
+            "/api/cases/{id}": {"get": {"summary": "A case: status, open tasks, what it waits for (waiting_for: "
+                                                   "each step now with who has it, when it is due and what may "
+                                                   "come next; a message or a date with its deadline), steps "
+                                                   "done, timeline (the read is audited)",
                                         "parameters": PATH_ID, "security": [{"bearer": []}],
                                         "responses": _responses(_ok("The case", _ref("Case")), "403", "404")}},
             "/api/cases/{id}/record": {"get": {

@@ -7,9 +7,11 @@ sandboxes their expressions, runs instances and reports their timers.
 from .clock import engine_time
 from .errors import DiagramRejected, EngineError, Incident, NotWaiting, Problem, TaskNotReady, UnknownTask
 from .instance import SERIALIZER_VERSION, Instance, Notice, ReadyTask, Wait
+from .paths import FINISHES, steps_after
 from .specs import SPEC_CACHE, CompiledProcess, SpecCache, UserTaskInfo, compile_process, content_hash
 
 __all__ = [
+    "FINISHES",
     "SERIALIZER_VERSION",
     "SPEC_CACHE",
     "CompiledProcess",
@@ -29,4 +31,5 @@ __all__ = [
     "compile_process",
     "content_hash",
     "engine_time",
+    "steps_after",
 ]
