@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_web_journeys import SHOTS, add_entry, answer, live_server, sign_in, submit
 
 __all__ = ["live_server"]  # imported so that pytest finds the fixture in this module
@@ -23,6 +24,13 @@ def start(page: Any, urgency: str = "routine") -> None:
     page.check(f"input[name=urgency][value={urgency}]")
     page.fill("#summary", "Young carer")
     page.click("main button[type=submit]")
+
+
+def audited(page: Any, name: str, problems: dict[str, list[str]]) -> None:
+    """The page as it is now passes axe with no serious or critical finding (its errors and rows included)."""
+    found = violations(page)
+    if found:
+        problems[name] = found
 
 
 def heading(page: Any) -> str:
@@ -57,6 +65,8 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     assert page.locator("#field-subjects-0-role .error").count() == 0
     assert "required property" not in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "journey-error-on-the-entry.png"), full_page=True)
+    problems: dict[str, list[str]] = {}
+    audited(page, "an entry's error", problems)
     page.check("input[name='subjects-1-role'][value=parent_carer]")
     submit(page)
 
@@ -75,6 +85,7 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     assert "because a child is named on the case" in page.inner_text("#field-subject_at_risk")
     assert not page.is_checked("input[name=special_category][value=yes]"), "a suggestion, not an answer"
     page.screenshot(path=str(SHOTS / "journey-suggestions.png"), full_page=True)
+    audited(page, "suggestions", problems)
     answer(page, identifies_individual=True, special_category=True, criminal_offence_data=False, confidential=True,
            subject_at_risk=True, legal_obligation=False)
     submit(page)
@@ -87,6 +98,7 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     # The concern is offered as the first item; the secure link is offered once.
     assert heading(page) == "Decide how much to share"
     assert page.input_value("[name='items-0-summary']") == CONCERN
+    audited(page, "items and identifying details", problems)
     identifying = page.locator("#field-identifying_details_shared").inner_text()
     assert "Sam Carter: DOB 2014-03-02" in identifying and "Jo Carter (parent or carer)" in identifying
     page.check("input[name='identifying_details_shared'][value='Sam Carter (the child)']")
@@ -99,6 +111,8 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     assert heading(page) == "Send securely"
     assert page.locator("input[name=channel][value=secure_link]").count() == 0, "the link has its own button"
     assert page.get_by_role("button", name="Send a secure link").count() == 1
+    audited(page, "send securely", problems)
+    assert problems == {}, problems
 
 
 @pytest.mark.e2e
@@ -127,3 +141,14 @@ def test_a_manager_lands_on_the_team_queue_where_the_work_is(browser: Any, live_
     assert page.get_by_role("heading", name="Team queue").is_visible(), "not an empty 'My tasks'"
     assert "Advise and decide" in page.inner_text("main")
     assert page.get_by_role("link", name="Team queue (1)").is_visible(), "each queue link says how many wait"
+    problems: dict[str, list[str]] = {}
+    audited(page, "team queue with counts", problems)
+    page.get_by_role("link", name="Advise and decide").first.click()
+    assert "Is this enough for a referral?" in page.inner_text("main"), "the adviser sees the question"
+    audited(page, "advise and decide", problems)
+    page.get_by_role("link", name="Case ").first.click()
+    for summary in [page.locator("main details:not([open]) > summary")] * 2:
+        if summary.count():
+            summary.first.click()  # the steps done, the diagram
+    audited(page, "the case page, opened", problems)
+    assert problems == {}, problems
