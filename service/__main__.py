@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed-demo", help="create the demo accounts listed in the README (local use only)")
     commands.add_parser("new-disclosure-key", help="print a new master key line for the disclosure key file")
     commands.add_parser("rewrap-disclosure-keys",
-                        help="after putting a new key first in the key file: re-wrap every package key under it")
+                        help="after putting a new key first in the key file: re-wrap every package key and "
+                             "seal every stored value again under it")
     revision = commands.add_parser("revision", help="generate a migration from the models' changes")
     revision.add_argument("message")
     serve = commands.add_parser("serve", help="serve the web application")
@@ -84,18 +85,22 @@ def serving_config(config: Config, host: str, port: int, environ: Mapping[str, s
 
 
 def _rewrap_disclosure_keys(config: Config) -> int:
-    from service.db import make_engine, make_session_factory
+    from service.db import checkpoint_sqlite_wal, make_engine, make_session_factory
     from service.disclosures.keys import keyring_at
     from service.disclosures.service import rewrap_all
+    from service.resealing import reseal_all
 
     keyring = keyring_at(config.disclosure_keys_file, default_path=Config.disclosure_keys_file)
     engine = make_engine(config.database_url)
     try:
         with make_session_factory(engine).begin() as session:
             count = rewrap_all(session=session, keyring=keyring)
+            resealed = reseal_all(session=session, keyring=keyring)
+        checkpoint_sqlite_wal(engine)  # the values under the old key leave SQLite's log too
     finally:
         engine.dispose()
-    print(f"re-wrapped {count} package key(s) under master key {keyring.current_id}")
+    print(f"re-wrapped {count} package key(s) and sealed {resealed} stored value(s) again under master key "
+          f"{keyring.current_id}")
     return 0
 
 

@@ -22,6 +22,7 @@ from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
 from service.records.layout import case_status
+from service.sealing import use_keyring
 from service.uktime import to_uk_input, uk_time
 from service.web.admin import web_admin
 from service.web.links import web_links
@@ -45,8 +46,9 @@ def create_app(config: Config | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=config.trusted_proxies)
     redact_link_tokens()
-    app.extensions["disclosure_keyring"] = keyring_at(config.disclosure_keys_file,
-                                                      default_path=Config.disclosure_keys_file)
+    # The same keys seal the values the database keeps (service.sealing).
+    app.extensions["disclosure_keyring"] = use_keyring(keyring_at(config.disclosure_keys_file,
+                                                                  default_path=Config.disclosure_keys_file))
 
     @app.get("/")
     def index() -> Any:

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from service.private_files import private_sqlite_file
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -44,8 +46,10 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite gets write transactions that take the lock up front."""
+    """An engine for ``url``; SQLite gets write transactions that take the lock up front, and its file
+    (with its folder, if it makes it) is readable by the service's user alone."""
     if url.startswith("sqlite"):
+        private_sqlite_file(make_url(url).database or "")
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _serialise_sqlite_writers(engine)
         return engine
@@ -60,6 +64,8 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # What is deleted or overwritten is zeroed, not left readable in free pages (a sent email's body).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -67,6 +73,21 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def checkpoint_sqlite_wal(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database file and empty it, so values just cleared (and
+    zeroed there by ``secure_delete``) do not stay readable in the log. Nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
+        cursor.close()
+    finally:
+        connection.close()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

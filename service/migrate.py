@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
+from service.private_files import private_dir
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -20,5 +22,5 @@ def alembic_config(database_url: str) -> AlembicConfig:
 def upgrade(database_url: str) -> None:
     """Apply every pending migration."""
     if database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(database_url.removeprefix("sqlite:///")).parent)
     command.upgrade(alembic_config(database_url), "head")

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
 from service.db import make_engine, make_session_factory
+from service.master_keys import Keyring, write_new_key_file
 from service.migrate import upgrade
 from service.scratch_db import ServerUnavailable, scratch_database
+from service.sealing import use_keyring
 from tests.mailserver import mail_server  # noqa: F401 - a fixture for every test package
 
 DATA = Path(__file__).parent / "data"
@@ -25,6 +27,20 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://p
 PRACTITIONER = Actor("tess.teacher", frozenset({"practitioner"}), team="north")
 MANAGER = Actor("mo.manager", frozenset({"manager"}), team="north")
 DSL = Actor("dee.lead", frozenset({"dsl"}), team=None)
+
+
+@pytest.fixture(scope="session")
+def sealing_keys_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's own master key file (never the embedded default in var/); workers started by tests read it too."""
+    path = tmp_path_factory.mktemp("keys") / "disclosure-keys"
+    write_new_key_file(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _sealing_keys(sealing_keys_file: Path) -> None:
+    """Every test starts sealing with the run's keys; an app a test makes seals with its own."""
+    use_keyring(Keyring.load(sealing_keys_file))
 
 
 @pytest.fixture

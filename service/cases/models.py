@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime
 from service.processes.models import ProcessVersion
+from service.sealing import SealedText
 
 
 class CaseStatus(StrEnum):
@@ -38,7 +39,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    instance_state: Mapped[str] = mapped_column(Text)
+    # The engine's state: every answer the process holds, so kept sealed (service.sealing).
+    instance_state: Mapped[str] = mapped_column(SealedText("case.instance_state"))
     serializer_version: Mapped[str] = mapped_column(String(20))
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     incident_message: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -18,10 +18,12 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Config
-from service.db import is_postgres
+from service.db import checkpoint_sqlite_wal, is_postgres
+from service.private_files import private_dir, write_private
 
 from .models import OutboxMessage, OutboxStatus
 
@@ -57,14 +59,15 @@ class SmtpSender:
 
 @dataclass(frozen=True)
 class FolderSender:
-    """The embedded default: each message becomes an .eml file in a folder."""
+    """The embedded default: each message becomes an .eml file in a folder, both readable by the
+    service's user alone (a message may carry a secure link)."""
 
     folder: Path
 
     def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         name = str(message["X-Outbox-Id"] or "message")
-        (self.folder / f"{name}.eml").write_bytes(bytes(message))
+        write_private(self.folder / f"{name}.eml", bytes(message))
 
 
 def sender_for(config: Config) -> Sender:
@@ -76,6 +79,8 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    # Sent messages whose body was removed from the outbox.
+    bodies_removed: list[int] = field(default_factory=list)
 
 
 def compose(message: OutboxMessage, config: Config) -> EmailMessage | None:
@@ -117,6 +122,11 @@ def deliver_due(
             if message is None:
                 break
             _deliver_one(message, config, sender, now, report)
+    if report.bodies_removed:
+        with sessions() as session:
+            engine = session.get_bind()
+        if isinstance(engine, Engine):
+            checkpoint_sqlite_wal(engine)
     return report
 
 
@@ -161,5 +171,6 @@ def _deliver_one(message: OutboxMessage, config: Config, sender: Sender, now: da
         # it sent, so a crash before the commit sends the whole message again rather than an empty one.
         # (A message that failed for good keeps its body, so an operator can still send it.)
         message.body = BODY_REMOVED
+        report.bodies_removed.append(message.id)
     report.sent.append(message.id)
     log.info("notification %s sent", message.id, extra={"case_id": message.case_id})

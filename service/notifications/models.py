@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.cases.models import Case
 from service.db import Base, UTCDateTime
+from service.sealing import SealedText
 
 
 class OutboxStatus(StrEnum):
@@ -35,8 +36,9 @@ class OutboxMessage(Base):
     reason: Mapped[str] = mapped_column(String(40))  # task_waiting / escalation / reminder / letter_to_subject
     subject: Mapped[str] = mapped_column(String(200))
     link_path: Mapped[str] = mapped_column(String(200))
-    # The message's own text, when it is not the standard "open the service" notification.
-    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The message's own text, when it is not the standard "open the service" notification: kept sealed
+    # (it may carry a secure link's token, or what was shared about a person), removed once sent.
+    body: Mapped[str | None] = mapped_column(SealedText("outbox_message.body"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())

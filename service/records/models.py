@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db import Base, UTCDateTime
+from service.sealing import SealedText
 
 
 class SharingRequest(Base):
@@ -124,7 +125,7 @@ class RecordedAnswer(Base):
     element_id: Mapped[str] = mapped_column(String(100))
     field: Mapped[str] = mapped_column(String(100))
     question: Mapped[str] = mapped_column(Text)
-    answer: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(SealedText("recorded_answer.answer"))  # sealed: service.sealing
     answered_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     answered_role: Mapped[str | None] = mapped_column(String(30), nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -140,7 +141,7 @@ class NewInformation(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     given_by: Mapped[str] = mapped_column(String(100))
     given_by_role: Mapped[str] = mapped_column(String(30))
-    information: Mapped[str] = mapped_column(Text)
+    information: Mapped[str] = mapped_column(SealedText("new_information.information"))
 
 
 class GatewayAnswer(Base):
@@ -219,12 +220,13 @@ class DisclosedItem(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     disclosure_id: Mapped[int] = mapped_column(ForeignKey("disclosure_log_entry.id"), index=True)
-    summary_or_reference: Mapped[str] = mapped_column(Text)
+    # The item itself, sealed (service.sealing); its tags are not.
+    summary_or_reference: Mapped[str] = mapped_column(SealedText("disclosed_item.summary_or_reference"))
     period_covered: Mapped[str | None] = mapped_column(String(100), nullable=True)
     currency: Mapped[str] = mapped_column(String(20))  # current / historical
     nature: Mapped[str] = mapped_column(String(30))  # fact / opinion / reported_by_third_party
     accuracy_checked: Mapped[bool] = mapped_column(Boolean)
-    redactions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    redactions: Mapped[str | None] = mapped_column(SealedText("disclosed_item.redactions"), nullable=True)
 
 
 class AuditEvent(Base):

@@ -6,11 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.cases.models import Case
 from service.db import Base, UTCDateTime
+from service.sealing import SealedAnswers
 
 
 class TaskStatus(StrEnum):
@@ -47,9 +48,9 @@ class HumanTask(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     # Answers saved but not yet submitted ("save as draft"), so work is not lost between sittings.
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(SealedAnswers("human_task.draft"), nullable=True)
     # What the person submitted, kept per task: the decision record lists each answer as given.
-    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(SealedAnswers("human_task.answers"), nullable=True)
     # The order tasks of one case were completed in (the case's version at that moment).
     completion_order: Mapped[int | None] = mapped_column(Integer, nullable=True)
 

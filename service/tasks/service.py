@@ -27,6 +27,7 @@ from service.records.audit import record_event
 from service.records.decisions import completed_tasks, merged_answers, write_decision_record
 from service.records.identifying import IDENTIFYING_DETAILS, check_chosen, identifying_details, option_fields
 from service.records.letter import email_letter_if_asked
+from service.sealing import digest_answers
 from service.workcalendar import UK_TIME
 
 from .form_errors import plain_problem
@@ -310,8 +311,9 @@ def _keep_answers_then_stop(
 def _record_completion(
     *, session: Session, task: HumanTask, actor: Actor, answers: dict[str, Any], now: datetime
 ) -> None:
+    # The information itself is read in the record; the trail keeps its digest (service.sealing).
     record_event(session=session, actor=actor, action="task_completed", at=now, case_id=task.case_id,
-                 task_id=task.id, summary={"element": task.element_id, "answers": answers})
+                 task_id=task.id, summary={"element": task.element_id, "answers": digest_answers(answers)})
 
 
 def _flush(session: Session) -> None:

@@ -140,10 +140,12 @@ def redis_client() -> Iterator[redis.Redis]:
 
 
 @pytest.fixture
-def workers(worker_db: WorkerDatabase, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Workers]:
+def workers(worker_db: WorkerDatabase, redis_client: redis.Redis, tmp_path: Path,
+            sealing_keys_file: Path) -> Iterator[Workers]:
     env = {**os.environ, "DATABASE_URL": worker_db.url, "REDIS_URL": REDIS_URL, "SWEEP_INTERVAL": "0.5",
            "MAIL_DIR": str(tmp_path / "mail"), "PYTHONPATH": str(ROOT)}
     env.pop("SMTP_URL", None)
+    env["DISCLOSURE_KEYS_FILE"] = str(sealing_keys_file)  # the keys the tests seal with
     started = Workers(env=env, logs=tmp_path)
     yield started
     started.stop_all()
