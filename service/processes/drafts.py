@@ -126,12 +126,12 @@ def draft_problems(files: Mapping[str, str]) -> list[Problem]:
     policy, diagram, process_id = _policy_problems(files)
     problems.extend(policy)
     named: list[Problem] = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, str | None, str | None]] = set()  # the same words may concern two forms
     for problem in problems:
         if not problem.element_id and process_id and problem.file in (None, diagram):
             problem = Problem(problem.message, element_id=process_id, file=diagram)
-        if (problem.message, problem.element_id) not in seen:
-            seen.add((problem.message, problem.element_id))
+        if (problem.message, problem.element_id, problem.file) not in seen:
+            seen.add((problem.message, problem.element_id, problem.file))
             named.append(problem)
     return named
 

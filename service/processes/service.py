@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from service.engine import SPEC_CACHE, CompiledProcess, DiagramRejected, Problem, compile_process, content_hash
 from service.errors import InvalidInput, NotFound
 
+from .form_check import form_problems
 from .models import ProcessDefinition, ProcessFile, ProcessVersion
 
 FORMS_PREFIX = "forms/"
@@ -45,9 +46,12 @@ def _form_problems(files: Mapping[str, str], compiled: CompiledProcess) -> list[
         if _kind(name) != "form":
             continue
         try:
-            Draft202012Validator.check_schema(json.loads(text))
+            schema = json.loads(text)
+            Draft202012Validator.check_schema(schema)
         except (json.JSONDecodeError, SchemaError) as exc:
             problems.append(Problem(f"not a valid JSON Schema: {getattr(exc, 'message', exc)}", file=name))
+            continue
+        problems.extend(form_problems(name, schema))
     for task in compiled.user_tasks.values():
         if task.form and FORMS_PREFIX + task.form not in files:
             problems.append(Problem(f"form '{task.form}' is not among the uploaded files", task.element_id))

@@ -37,8 +37,15 @@ def _words(error: ValidationError, spec: Mapping[str, Any], entry: str | None) -
         return f"{where}answer yes or no: '{title}'" if spec.get("const") is not True else f"Tick to confirm: '{title}'"
     if kind == "required" and spec.get("type") == "array":
         return f"Add at least one answer to '{title}'"
+    if kind == "type" and _number_kind(spec):
+        return f"{where}enter '{title}' as " + ("a whole number, for example 3" if _number_kind(spec) == "integer"
+                                               else "a number, for example 2.5")
     if kind in ("required", "type"):
         return f"{where}answer '{title}'"
+    if kind == "multipleOf":
+        return f"{where}enter a multiple of {spec.get('multipleOf')} for '{title}'"
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        return f"{where}{_number_range(spec)} for '{title}'"
     if kind == "const" and spec.get("const") is True:
         return f"Tick to confirm: '{title}'"
     if kind in ("oneOf", "enum", "const"):
@@ -89,6 +96,29 @@ def _choices(spec: Mapping[str, Any]) -> list[str]:
 def _is_boolean(spec: Mapping[str, Any]) -> bool:
     kinds = spec.get("type")
     return kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds)
+
+
+def _number_kind(spec: Mapping[str, Any]) -> str | None:
+    kinds = spec.get("type")
+    kind_list = kinds if isinstance(kinds, list) else [kinds]
+    return next((k for k in ("integer", "number") if k in kind_list), None)
+
+
+def _number_range(spec: Mapping[str, Any]) -> str:
+    """What a number must be: "enter a whole number from 0 to 30", "enter a number of 1 or more"."""
+    noun = "a whole number" if _number_kind(spec) == "integer" else "a number"
+    low, high = spec.get("minimum", spec.get("exclusiveMinimum")), spec.get("maximum", spec.get("exclusiveMaximum"))
+    if low is not None and high is not None and "minimum" in spec and "maximum" in spec:
+        return f"enter {noun} from {low} to {high}"
+    above = f"more than {low}" if "minimum" not in spec else f"{low} or more"
+    below = f"less than {high}" if "maximum" not in spec else f"{high} or less"
+    if low is not None and high is not None:
+        return f"enter {noun}: {above}, and {below}"
+    if low is not None:
+        return f"enter {noun} of {above}" if "minimum" in spec else f"enter {noun} {above}"
+    if high is not None:
+        return f"enter {noun} of {below}" if "maximum" in spec else f"enter {noun} {below}"
+    return f"enter {noun}"
 
 
 def _or(words: Sequence[str]) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,6 +21,7 @@ from service.cases.service import load_instance, record_incident
 from service.db import is_postgres
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.processes.form_schema import form_validator
 from service.processes.service import compiled_process, form_schema
 from service.records.audit import record_event
 from service.records.decisions import completed_tasks, merged_answers, write_decision_record
@@ -133,7 +133,7 @@ def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str,
     if schema is None:
         return dict(data)
     data = _with_defaults(schema, data)
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = form_validator(schema)  # RE2 patterns, known formats, no reference fetched
     errors = sorted(validator.iter_errors(data), key=lambda e: _order(schema, e))
     if errors:
         problems: list[dict[str, str | None]] = [dict(plain_problem(schema, e)) for e in errors]

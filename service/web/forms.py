@@ -1,8 +1,10 @@
 """A task's JSON Schema as HTML form fields, and a submitted HTML form back as the JSON answers.
 
 Only the shapes our forms use are supported (the process owners' forms are checked against them):
-booleans (yes / no), text, long text, dates, date-times, emails, one-of choices, sets of choices,
-and lists of small records (people, items) entered as rows.
+booleans (yes / no), text, long text, dates, date-times, emails, whole numbers (integer), numbers,
+one-of choices (of text or numbers), sets of choices, and lists of small records (people, items)
+entered as rows. ``service.processes.form_check`` refuses, when a form is saved, any question outside
+these shapes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ LONG_TEXT = 200
 @dataclass
 class Field:
     name: str
-    kind: str  # boolean / choice / choices / text / textarea / date / datetime / email / rows
+    kind: str  # boolean / choice / choices / text / textarea / date / datetime / email / integer / number / rows
     title: str
     hint: str
     required: bool
@@ -94,6 +96,9 @@ def _field(name: str, spec: Mapping[str, Any], required: bool) -> Field:
         return Field(name, "choice", title, hint, required, choices=_choices(spec), const=spec.get("const"))
     if "const" in spec:
         return Field(name, "choice", title, hint, required, choices=[(spec["const"], title)], const=spec["const"])
+    for number in ("integer", "number"):
+        if number in kind_list:
+            return Field(name, number, title, hint, required)
     text_format = spec.get("format")
     kind = {"date": "date", "date-time": "datetime", "email": "email"}.get(str(text_format), "")
     if not kind:
@@ -138,13 +143,17 @@ def _read(one: Field, spec: Mapping[str, Any], form: Mapping[str, Any], name: st
         return rows if rows else _MISSING
     if one.kind == "choices":
         chosen = getlist(name) if getlist else form.get(name, [])
-        return list(chosen) if chosen else _MISSING
+        return [_chosen(spec.get("items") or {}, str(c)) for c in chosen] if chosen else _MISSING
     raw = form.get(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         nullable = isinstance(spec.get("type"), list) and "null" in spec["type"]
         return None if nullable and raw is not None else _MISSING
     if one.kind == "boolean":
         return {"yes": True, "no": False}.get(str(raw), raw)
+    if one.kind in ("integer", "number"):
+        return _number(str(raw).strip(), whole=one.kind == "integer")
+    if one.kind == "choice":
+        return _chosen(spec, str(raw).strip())
     if one.kind == "datetime" and len(str(raw)) == 16:
         # A browser's datetime-local has no zone: the person typed UK wall time.
         try:
@@ -152,6 +161,25 @@ def _read(one: Field, spec: Mapping[str, Any], form: Mapping[str, Any], name: st
         except ValueError:
             return str(raw)  # not a time at all: the form's validation names the field
     return str(raw).strip()
+
+
+def _number(text: str, *, whole: bool) -> Any:
+    """A typed number as a number (``"7"`` -> 7); anything else as typed, for the validation to name."""
+    digits = text.removeprefix("-").removeprefix("+")
+    if len(text) > 30 or not digits:
+        return text
+    if digits.isascii() and digits.isdigit():
+        return int(text)
+    whole_part, dot, fraction = digits.partition(".")
+    if whole or not dot or not (whole_part + fraction).isascii() or not (whole_part + fraction).isdigit():
+        return text
+    return float(text)
+
+
+def _chosen(spec: Mapping[str, Any], raw: str) -> Any:
+    """The value a ticked choice stands for: a number choice comes back as its number, not its text."""
+    values = [o.get("const") for o in spec.get("oneOf") or () if isinstance(o, Mapping)] + list(spec.get("enum") or ())
+    return next((v for v in values if not isinstance(v, str | bool) and str(v) == raw), raw)
 
 
 def conditions(schema: Mapping[str, Any]) -> dict[str, list[tuple[str, Any]]]:

@@ -201,8 +201,9 @@ function startModeler(options) {
       button.addEventListener('click', () => { modeler.get('selection').select(where); canvas.scrollToElement(where); });
       item.append(button, `: ${problem.message}`);
     } else {
-      item.textContent = (problem.element_id || problem.file ? `${problem.element_id || problem.file}: ` : '')
-        + problem.message;
+      // A form's problem names its file and the JSON pointer of the place (forms/x.json #/properties/y).
+      const place = [problem.file, problem.element_id].filter(Boolean).join(' ');
+      item.textContent = (place ? `${place}: ` : '') + problem.message;
     }
     $('problems').append(item);
   }
