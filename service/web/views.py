@@ -73,7 +73,10 @@ def _queue_counts() -> dict[str, int]:
 
 
 def _where_the_work_is() -> str:
-    # Each role lands where its work waits: its own steps, else the escalations (DSL), else the team queue.
+    # Each role lands where its work waits: its own steps, else (for the DSL and managers, whose work is
+    # the queues) the escalations, else the team queue. A practitioner always starts on their own steps.
+    if not (actor().has_role("manager") or actor().has_role("dsl")):
+        return "mine"
     counts = _queue_counts()
     return next((scope for scope in ("mine", "escalated", "team") if counts.get(scope)), "mine")
 
