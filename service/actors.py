@@ -13,6 +13,9 @@ class Actor:
     username: str
     roles: frozenset[str] = field(default_factory=frozenset)
     team: str | None = None
+    # Who gave this account its roles: four eyes on a process change need two owners neither of whom
+    # was given the role by the other.
+    roles_granted_by: str | None = None
 
     @property
     def primary_role(self) -> str:

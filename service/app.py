@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -23,7 +24,9 @@ from service.logs import redact_link_tokens
 from service.metrics import render_metrics
 from service.records.layout import case_status
 from service.sealing import use_keyring
+from service.signing_key import session_signing_key
 from service.uktime import to_uk_input, uk_time
+from service.web import headers
 from service.web.admin import web_admin
 from service.web.links import web_links
 from service.web.modeler import web_processes
@@ -37,7 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     # The app's own static files are the few anyone may fetch before signing in (the guard in
     # web/views.py lets the "static" endpoint through): the site's icon.
     app = Flask(__name__, static_folder="web/static/public", static_url_path="/static")
-    app.config.update(SECRET_KEY=config.secret_key, TESTING=config.testing, SESSION_COOKIE_HTTPONLY=True,
+    app.config.update(SECRET_KEY=session_signing_key(config), TESTING=config.testing, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=config.secure_cookies)
     engine = make_engine(config.database_url)
     app.extensions["db_session_factory"] = make_session_factory(engine)
@@ -65,6 +68,13 @@ def create_app(config: Config | None = None) -> Flask:
 
     @app.get("/metrics")
     def metrics() -> Any:
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not config.metrics_token:
+            return Response("metrics are off: set METRICS_TOKEN and send it as a bearer token\n", 404,
+                            mimetype="text/plain")
+        if not secrets.compare_digest(sent.encode(), config.metrics_token.encode()):
+            return Response("send the METRICS_TOKEN as 'Authorization: Bearer <token>'\n", 401,
+                            mimetype="text/plain", headers={"WWW-Authenticate": "Bearer"})
         with app.extensions["db_session_factory"]() as session:
             body = render_metrics(session, datetime.now(UTC))
         return Response(body, mimetype="text/plain; version=0.0.4")
@@ -81,6 +91,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(web_links)
     app.register_blueprint(web_processes)
     app.register_blueprint(web_admin)
+    headers.install(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
@@ -91,7 +102,7 @@ def create_app(config: Config | None = None) -> Flask:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Any:
         if not request.path.startswith("/api/"):
-            return render_template("problem.html", message=exc.message), exc.status
+            return render_template("problem.html", message=exc.message, back=headers.came_from()), exc.status
         body: dict[str, Any] = {"error": exc.message}
         if isinstance(exc, InvalidInput):
             body["field"] = exc.field

@@ -33,7 +33,9 @@ class Config:
     """Settings; ``Config.from_env()`` reads them from the environment, tests build one directly."""
 
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'safeguarding.db'}"
-    secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - embedded default; README says to set it
+    # Signs session cookies: required in any deployment; unset, the embedded SQLite database keeps a
+    # random one beside it (service/signing_key.py).
+    secret_key: str = ""
     testing: bool = False
     # Workers: without a Redis URL the service runs the timer sweep and mail delivery itself.
     redis_url: str | None = None
@@ -58,6 +60,8 @@ class Config:
     # Whether the organisation shares as a public body (a school, the NHS, a council, the police): a fact
     # of the organisation, not a question for each case; the lawful-basis tables read it.
     organisation_public_body: bool = True
+    # The bearer token Prometheus sends for /metrics (which shows case and queue counts); unset, /metrics is off.
+    metrics_token: str = ""
     # How often the sweep looks for due timers, in seconds.
     sweep_interval: float = 1.0
     # Session cookies only over HTTPS: on in any deployment (off for the embedded http://127.0.0.1).
@@ -111,7 +115,7 @@ class Config:
 
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
                   "notify_head_of_service", "user_mail_domain", "organisation_name", "data_protection_contact",
-                  "organisation_phone", "working_hours", "disclosure_keys_file", "school_closures")
+                  "organisation_phone", "working_hours", "disclosure_keys_file", "school_closures", "metrics_token")
 _OPTIONAL_SETTINGS = ("redis_url", "smtp_url")
 # Every environment variable the configuration reads.
 ENV_NAMES = tuple(name.upper() for name in (*_TEXT_SETTINGS, *_OPTIONAL_SETTINGS, "sweep_interval", "secure_cookies",

@@ -47,9 +47,16 @@ def test_metrics_report_lateness_backlogs_and_cases(session_factory: sessionmake
     assert _metric(text, "safeguarding_timers_due") == 0
 
     url = db_engine.url.render_as_string(hide_password=False)
-    response = create_app(Config(database_url=url, testing=True)).test_client().get("/metrics")
+    client = create_app(Config(database_url=url, testing=True, metrics_token="scrape-me-0123456789")).test_client()
+    response = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-0123456789"})
     assert response.status_code == 200 and response.mimetype == "text/plain"
     assert f"# TYPE {name} histogram" in response.get_data(as_text=True)
+    for headers in ({}, {"Authorization": "Bearer guess"}):
+        refused = client.get("/metrics", headers=headers)
+        assert refused.status_code == 401 and "METRICS_TOKEN" in refused.get_data(as_text=True)
+        assert "safeguarding_" not in refused.get_data(as_text=True)
+    off = create_app(Config(database_url=url, testing=True)).test_client().get("/metrics")
+    assert off.status_code == 404 and "metrics are off" in off.get_data(as_text=True)
 
 
 def test_log_lines_are_json_with_the_case_and_task() -> None:

@@ -35,8 +35,12 @@ class User(Base):
     team: Mapped[str | None] = mapped_column(ForeignKey("team.name"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Who last set this account's roles (created it, or changed them): four eyes on a process change
+    # means two process owners neither of whom was given the role by the other.
+    roles_granted_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    sessions: Mapped[list[WebSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 
 class ApiToken(Base):
@@ -51,6 +55,21 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class WebSession(Base):
+    """A signed-in browser session: the cookie carries a random id, only its SHA-256 is stored. Deleting
+    the row ends the session, whatever the cookie says (signing out, switching an account off)."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="sessions")
 
 
 class LoginAttempt(Base):

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from service.records.audit import record_event
 
-from .models import ApiToken, LoginAttempt, User
+from .models import ApiToken, User
+from .sessions import digest, end_every_session
 from .teams import check_team_for
+from .throttle import check_sign_in_allowed, forget_failures
 
 TOKEN_LIFETIME = timedelta(hours=12)
-MAX_FAILURES = 5
-MAX_CLIENT_FAILURES = 20  # from one address, across usernames, in the same window
-FAILURE_WINDOW = timedelta(minutes=15)
 _HASHER = PasswordHasher()
 # Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("not a real password")
@@ -32,12 +30,8 @@ class Unauthenticated(DomainError):
     status = 401
 
 
-class TooManyAttempts(DomainError):
-    status = 429
-
-
 def actor_of(user: User) -> Actor:
-    return Actor(user.username, frozenset(user.roles.split()), team=user.team)
+    return Actor(user.username, frozenset(user.roles.split()), team=user.team, roles_granted_by=user.roles_granted_by)
 
 
 def create_user(*, session: Session, username: str, password: str, roles: Iterable[str], display_name: str,
@@ -50,7 +44,7 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"there is already an account called {username}")
     user = User(username=username, display_name=display_name, email=email, password_hash=_HASHER.hash(password),
-                roles=" ".join(wanted), team=team, active=True, created_at=now)
+                roles=" ".join(wanted), team=team, active=True, created_at=now, roles_granted_by=by.username)
     session.add(user)
     session.flush()
     record_event(session=session, actor=by, action="account_created", at=now,
@@ -65,23 +59,18 @@ def _known_roles(roles: Iterable[str]) -> list[str]:
     unknown = [r for r in wanted if r not in ROLES]
     if unknown:
         raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", field="roles")
+    if "admin" in wanted and len(wanted) > 1:
+        # Whoever manages accounts could otherwise give themselves cases to read or both pairs of eyes.
+        raise InvalidInput("the admin role cannot be combined with other roles: an admin manages accounts, and "
+                           "must not also read cases or change the process; give those roles to another account",
+                           field="roles")
     return wanted
 
 
 def authenticate(*, session: Session, username: str, password: str, now: datetime, client: str | None = None
                  ) -> User:
-    """The active user with this password; refuses (429) after too many recent failures for the
-    account, or from the client's address."""
-    recent = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.at > now - FAILURE_WINDOW)) or 0
-    if recent >= MAX_FAILURES:
-        raise TooManyAttempts("too many failed sign-ins for this account: wait 15 minutes and try again")
-    from_client = 0
-    if client:
-        from_client = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.client == client, LoginAttempt.at > now - FAILURE_WINDOW)) or 0
-    if from_client >= MAX_CLIENT_FAILURES:
-        raise TooManyAttempts("too many failed sign-ins from your network address: wait 15 minutes and try again")
+    """The active user with this password; refuses (429) what recent failures hold back (throttle.py)."""
+    check_sign_in_allowed(session=session, username=username, client=client, now=now)
     user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
     try:
         _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
@@ -89,21 +78,16 @@ def authenticate(*, session: Session, username: str, password: str, now: datetim
             raise VerificationError("unknown user")
     except (VerificationError, InvalidHashError):
         raise Unauthenticated("wrong username or password") from None
-    session.execute(delete(LoginAttempt).where(LoginAttempt.username == username))
+    forget_failures(session=session, username=username, client=client, now=now)
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = _HASHER.hash(password)
     return user
 
 
-def record_failed_login(*, session: Session, username: str, now: datetime, client: str | None = None) -> None:
-    """Count a failed sign-in (in its own transaction, so the refusal's rollback does not undo it)."""
-    session.add(LoginAttempt(username=username[:100], at=now, client=client[:64] if client else None))
-
-
 def issue_token(*, session: Session, user: User, now: datetime) -> tuple[str, datetime]:
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
-    session.add(ApiToken(user_id=user.id, token_hash=_digest(token), created_at=now, expires_at=expires))
+    session.add(ApiToken(user_id=user.id, token_hash=digest(token), created_at=now, expires_at=expires))
     return token, expires
 
 
@@ -113,7 +97,7 @@ _TOKEN_BY_HASH = (select(ApiToken).options(joinedload(ApiToken.user))
 
 
 def user_for_token(*, session: Session, token: str, now: datetime) -> User:
-    found = session.scalars(_TOKEN_BY_HASH, {"token_hash": _digest(token)}).one_or_none()
+    found = session.scalars(_TOKEN_BY_HASH, {"token_hash": digest(token)}).one_or_none()
     if found is None or found.expires_at <= now or not found.user.active:
         raise Unauthenticated("the token is missing, unknown or expired: get a new one from POST /api/tokens")
     return found.user
@@ -121,10 +105,6 @@ def user_for_token(*, session: Session, token: str, now: datetime) -> User:
 
 def user_by_name(*, session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def require_admin(actor: Actor) -> None:
@@ -151,14 +131,16 @@ def change_access(*, session: Session, actor: Actor, username: str, roles: Itera
     """Give an account other roles or another team, from its next request on; the audit trail keeps
     what it had before. Cases keep the team they were raised in."""
     user = account(session=session, actor=actor, username=username)
+    if user.username == actor.username:
+        raise Forbidden("you cannot change your own roles or team: another admin must do it")
     wanted = _known_roles(roles)
     check_team_for(session=session, team=team, roles=wanted)
-    if user.username == actor.username and "admin" not in wanted:
-        raise Conflict("you cannot take the admin role from your own account")
     had = {"roles": user.roles.split(), "team": user.team}
     if had == {"roles": wanted, "team": team}:
         return user
-    user.roles, user.team = " ".join(wanted), team
+    user.roles, user.team, user.roles_granted_by = " ".join(wanted), team, actor.username
+    # Signed in with the old roles or team, it signs in again: no session outlives what it was given.
+    end_every_session(session=session, user=user)
     record_event(session=session, actor=actor, action="account_changed", at=now,
                  summary={"username": username, "roles": wanted, "team": team, "had_roles": had["roles"],
                           "had_team": had["team"]})
@@ -182,8 +164,8 @@ def deactivate_user(*, session: Session, actor: Actor, username: str, now: datet
         raise Conflict("you cannot switch off your own account")
     if user.active:
         user.active = False
-        # Its tokens are revoked, not just refused: switching it on again must not revive a stolen one.
-        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        # Its sessions and tokens end, not just refused: switching it on again must not revive a stolen one.
+        end_every_session(session=session, user=user)
         record_event(session=session, actor=actor, action="account_switched_off", at=now,
                      summary={"username": username, "roles": user.roles.split(), "team": user.team})
     return user

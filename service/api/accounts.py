@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 
 from service.accounts import service as accounts
+from service.accounts.sessions import revoke_token, sign_out_everywhere
 from service.accounts.teams import TeamSummary, list_teams
 from service.accounts.teams import create_team as add_team
 from service.accounts.teams import remove_team as drop_team
@@ -85,6 +86,26 @@ def reactivate_user(username: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         return jsonify(_user(accounts.reactivate_user(session=session, actor=actor, username=username, now=now())))
+
+
+@api_accounts.delete("/tokens/current")
+def revoke_current_token() -> Any:
+    """Sign out of the API: the token sent with this request stops working at once."""
+    with transaction() as session:
+        actor = current_actor(session)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        revoke_token(session=session, actor=actor, token=token, now=now())
+    return "", 204
+
+
+@api_accounts.post("/users/<username>/sign-out")
+def sign_out_account(username: str) -> Any:
+    """An admin signs an account out of every browser and revokes its API tokens."""
+    with transaction() as session:
+        actor = current_actor(session)
+        user = accounts.account(session=session, actor=actor, username=username)
+        ended = sign_out_everywhere(session=session, actor=actor, user=user, now=now())
+        return jsonify(_user(user) | {"sessions_ended": ended})
 
 
 @api_accounts.patch("/users/<username>")

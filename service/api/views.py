@@ -16,9 +16,9 @@ from service.accounts.service import (
     actor_of,
     authenticate,
     issue_token,
-    record_failed_login,
     user_for_token,
 )
+from service.accounts.throttle import record_failed_login
 from service.actors import Actor
 from service.cases import service as cases
 from service.config import Config

@@ -301,7 +301,8 @@ def create_draft(*, session: Session, key: str, uploaded: Mapping[str, str], act
         raise _invalid(f"the draft is the same as version {same.number}: versions are never repeated, so "
                        "change something (a note will do) to bring it back", field="bpmn")
     draft = ProcessDraft(id=str(uuid.uuid4()), definition_key=key, base_version_id=base.id, base_version=base,
-                         files=_json(files), content_hash=digest, author=actor.username, change_note=note,
+                         files=_json(files), content_hash=digest, author=actor.username,
+                         author_roles_granted_by=actor.roles_granted_by, change_note=note,
                          status=DraftStatus.PENDING, created_at=now)
     session.add(draft)
     session.flush()
@@ -320,6 +321,12 @@ def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
     draft = get_draft(session, key, draft_id)
     if draft.author == actor.username:
         raise Forbidden("a second process owner must approve: you wrote this draft")
+    if actor.roles_granted_by == draft.author:
+        raise Forbidden(f"a second process owner must approve: {draft.author}, who wrote this draft, gave you your "
+                        "roles, so the two of you are not four independent eyes")
+    if draft.author_roles_granted_by == actor.username:
+        raise Forbidden(f"a second process owner must approve: you gave {draft.author}, who wrote this draft, their "
+                        "roles, so the two of you are not four independent eyes")
     if draft.status != DraftStatus.PENDING:
         raise Conflict(f"the draft is already {draft.status}")
     draft.status = DraftStatus.APPROVED

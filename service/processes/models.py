@@ -89,6 +89,8 @@ class ProcessDraft(Base):
     files: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(100))
+    # Who had given the author their roles when they wrote it: never the one to approve it.
+    author_roles_granted_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     change_note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=DraftStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -198,6 +198,8 @@ SERVICE_CHANGES = {
     "account_changed": "Account's roles or team changed",
     "account_switched_off": "Account switched off",
     "account_switched_on": "Account switched on",
+    "account_signed_out_everywhere": "Account signed out everywhere",
+    "api_token_revoked": "API token revoked by its holder",
     "team_added": "Team added",
     "team_removed": "Team removed",
     "process_draft_saved": "Process change saved as a draft",

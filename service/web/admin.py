@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from service.accounts import service as accounts
+from service.accounts.sessions import sign_out_everywhere
 from service.accounts.teams import create_team, list_teams, remove_team
 from service.actors import ROLES
 from service.errors import DomainError, InvalidInput
@@ -135,3 +136,13 @@ def change_access(username: str) -> Any:
     flash(f"Account {username} now has: {', '.join(sorted(set(roles)))}" + (f", in {team}." if team else ".")
           + _left_behind(username, left))
     return redirect(url_for("web_admin.accounts_page"))
+
+
+@web_admin.post("/admin/accounts/<username>/sign-out")
+def sign_out(username: str) -> Any:
+    with transaction() as db:
+        user = accounts.account(session=db, actor=actor(), username=username)
+        ended = sign_out_everywhere(session=db, actor=actor(), user=user, now=now())
+    flash(f"{username} is signed out everywhere: " + (f"{ended} browser session(s) or API token(s) ended." if ended
+                                                       else "they were not signed in anywhere."))
+    return redirect(url_for("web_admin.account_page", username=username))

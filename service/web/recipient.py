@@ -172,7 +172,8 @@ def receipt(disclosure_id: str) -> Any:
         except disclosures.LinkRefused as exc:
             refusal = exc
         except InvalidInput as exc:
-            return render_template("shared/refused.html", message=exc.message, back=True), 422
+            return render_template("shared/refused.html", message=exc.message,
+                                   back=url_for("recipient.package", disclosure_id=disclosure_id)), 422
         else:  # sending the form again (a reload) changes nothing: the first receipt stands
             return render_template("shared/thanks.html", received_by=found.receipt_by)
     return _refused(refusal)

@@ -23,14 +23,8 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service.access import can_work_task, may_read_audit, may_work_cases
-from service.accounts.service import (
-    TooManyAttempts,
-    Unauthenticated,
-    actor_of,
-    authenticate,
-    record_failed_login,
-    user_by_name,
-)
+from service.accounts.service import Unauthenticated, authenticate
+from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
@@ -50,6 +44,7 @@ from service.tasks.form_rules import case_suggestions, for_case, starting_values
 
 from .context import actor, csrf_token, now, organisation_facts, reading, transaction, uk_today
 from .forms import answers_from, conditions, errors_by_field, fields_for
+from .signin import begin, finish, safe_next, signed_in
 
 web = Blueprint("web", __name__, template_folder="templates")
 # Front-end libraries served from our own host: their built files, by the name the pages use.
@@ -88,12 +83,7 @@ def _guard() -> WerkzeugResponse | None:
     sent = request.form.get("csrf_token")
     if request.method == "POST" and (not sent or not secrets.compare_digest(sent, str(session.get("csrf", "")))):
         abort(400, "This form has expired: go back, reload the page and try again.")
-    request.actor = None  # type: ignore[attr-defined]
-    username = session.get("user")
-    if username:
-        with transaction() as db:
-            user = user_by_name(session=db, username=username)
-            request.actor = actor_of(user) if user else None  # type: ignore[attr-defined]
+    request.actor = signed_in()  # type: ignore[attr-defined]
     public = request.endpoint in ("web.login", "web.vendor", "index") or request.endpoint.startswith("recipient.")
     if request.actor is None and not public:  # type: ignore[attr-defined]
         return redirect(url_for("web.login", next=request.path))
@@ -102,29 +92,28 @@ def _guard() -> WerkzeugResponse | None:
 
 @web.route("/login", methods=["GET", "POST"])
 def login() -> Any:
+    target = safe_next(request.values.get("next", ""))
     if request.method == "GET":
-        return render_template("login.html")
+        return render_template("login.html", next=target)
     username = request.form.get("username", "").strip()
     try:
         with transaction() as db:
             user = authenticate(session=db, username=username, password=request.form.get("password", ""),
                                 now=now(), client=request.remote_addr)
+            begin(db, user)
     except Unauthenticated as exc:
         with transaction() as db:
             record_failed_login(session=db, username=username, now=now(), client=request.remote_addr)
-        return render_template("login.html", error=exc.message, username=username), 401
+        return render_template("login.html", error=exc.message, username=username, next=target), 401
     except TooManyAttempts as exc:
-        return render_template("login.html", error=exc.message, username=username), 429
-    session.clear()
-    session["user"] = user.username
+        return render_template("login.html", error=exc.message, username=username, next=target), 429
     csrf_token()
-    target = request.args.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.tasks"))
+    return redirect(target or url_for("web.tasks"))
 
 
 @web.post("/logout")
 def logout() -> Any:
-    session.clear()
+    finish()
     return redirect(url_for("web.login"))
 
 

@@ -27,7 +27,9 @@ def test_a_practitioner_becomes_a_manager_of_another_team_from_the_next_request(
     changed = api.call("PATCH", "/api/users/tess.teacher", "sam.admin", 200,
                        json={"roles": ["manager"], "team": "south"}).get_json()
     assert (changed["roles"], changed["team"]) == (["manager"], "south")
-    api.get("/api/tasks?scope=team", "tess.teacher")  # the same token, now a manager's
+    api.get("/api/tasks?scope=team", "tess.teacher", expect=401)  # the change signed her out everywhere
+    api.tokens.pop("tess.teacher")
+    api.get("/api/tasks?scope=team", "tess.teacher")  # signed in again, as a manager
     [event] = [e for e in _changes(api) if e["action"] == "account_changed"]
     assert event["actor"] == "sam.admin"
     assert event["summary"] == {"username": "tess.teacher", "roles": ["manager"], "team": "south",
@@ -51,8 +53,8 @@ def test_a_change_that_would_leave_an_account_unusable_is_refused_and_changes_no
                                   ({"team": "North"}, 422, "team"), ({"team": 7}, 422, "team")]:
         answer = api.call("PATCH", "/api/users/tess.teacher", "sam.admin", status, json=change).get_json()
         assert answer["field"] == field, change
-    mine = api.call("PATCH", "/api/users/sam.admin", "sam.admin", 409, json={"roles": ["auditor"]}).get_json()
-    assert "admin role from your own account" in mine["error"]
+    mine = api.call("PATCH", "/api/users/sam.admin", "sam.admin", 403, json={"roles": ["auditor"]}).get_json()
+    assert "cannot change your own roles or team" in mine["error"]
     api.call("PATCH", "/api/users/nobody", "sam.admin", 404, json={"roles": ["auditor"]})
     api.call("PATCH", "/api/users/tess.teacher", "mo.manager", 403, json={"roles": ["admin"]})
     api.call("PATCH", "/api/users/tess.teacher", None, 401, json={"roles": ["admin"]})

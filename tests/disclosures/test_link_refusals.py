@@ -17,6 +17,7 @@ from service.disclosures.models import SecureDisclosure
 from service.records.models import AuditEvent
 from tests.api.conftest import Api
 from tests.disclosures.conftest import HANA, ITEMS, Recipient, SentLink
+from tests.signed_in import sign_in_as
 
 NOTHING_SHOWN = [item["summary"] for item in ITEMS] + ["Baby Lee", "Kim Lee"]
 
@@ -164,8 +165,7 @@ def test_the_sender_sends_a_used_link_again_and_only_the_new_one_opens(
     sent = send_link()
     assert recipient().enter(sent.token, sent.code).status_code == 200  # opened, then the page was lost
     staff = app.test_client()
-    with staff.session_transaction() as session:
-        session["user"] = HANA
+    sign_in_as(staff, HANA)
     assert "Send a new link" in staff.get(f"/cases/{sent.case_id}").get_data(as_text=True)
     api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", "tess.teacher", expect=404)
     api.post(f"/api/secure-links/{sent.disclosure_id}/reissue", "ada.auditor", expect=403)

@@ -28,6 +28,7 @@ from tests.api.test_http_scenarios import complete, start
 from tests.disclosures.conftest import BASE_URL, HANA, ITEMS, OpenTask, Recipient, SentLink, deliver_mail
 from tests.mailserver import MailServer
 from tests.record_faces import page_text, pdf_text
+from tests.signed_in import sign_in_as
 from tests.workflows.test_scenarios import chosen_items
 
 FORMS = Path(__file__).resolve().parents[2] / "workflows" / "forms"
@@ -104,8 +105,7 @@ def test_the_web_page_sends_with_the_services_own_settings(
     cid = bring_to_send_securely(api, open_task, recipient_email="mash@example.org", summary="Bruising on a baby")
     task = open_task(cid, "send_securely", HANA)
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["user"], session["csrf"] = HANA, "t"
+    sign_in_as(client, HANA, csrf="t")
     assert client.post(f"/tasks/{task['id']}/secure-link", data={"csrf_token": "t"}).status_code == 200
     [email] = [m for m in deliver_mail(session_factory, config, mail_server) if m["To"] == "mash@example.org"]
     text = email_text(email)

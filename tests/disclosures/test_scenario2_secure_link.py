@@ -17,6 +17,7 @@ from tests.api.conftest import Api
 from tests.api.test_http_scenarios import complete, record_of
 from tests.disclosures.conftest import HANA, ITEMS, OpenTask, Recipient, SentLink
 from tests.record_faces import pdf_text, squeeze
+from tests.signed_in import sign_in_as
 from tests.workflows.test_scenarios import A6_PUBLIC_TASK, A9_PUBLIC_INTEREST, SCH1_18, recorded
 
 CASE_WORDS = ["bruise", "Baby Lee", "Kim Lee", "943 476", "non-accidental", "inconsistent", "Body map"]
@@ -114,8 +115,7 @@ def test_the_case_page_shows_the_link_and_the_record_shows_the_disclosure(
         app: Any, api: Api, send_link: Callable[..., SentLink], session_factory: sessionmaker[Session]) -> None:
     sent = send_link()
     staff = app.test_client()
-    with staff.session_transaction() as session:
-        session["user"], session["csrf"] = HANA, "t"
+    sign_in_as(staff, HANA, csrf="t")
     page = staff.get(f"/cases/{sent.case_id}").get_data(as_text=True)
     assert "Secure links" in page and "mash@example.org" in page and "waiting" in page
     shown = staff.post(f"/secure-links/{sent.disclosure_id}/code", data={"csrf_token": "t"})

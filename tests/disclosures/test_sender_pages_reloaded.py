@@ -18,16 +18,14 @@ from service.records.models import AuditEvent
 from tests.api.conftest import Api
 from tests.disclosures.conftest import HANA, OpenTask, SentLink, bring_to_send_securely
 from tests.record_faces import page_text
+from tests.signed_in import sign_in_as
 
 CSRF = "sender-test"
 ALREADY_SENT = "The secure link was already sent: you can show its code again from the case page."
 
 
 def staff(app: Flask, username: str = HANA) -> FlaskClient:
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user"], session["csrf"] = username, CSRF
-    return client
+    return sign_in_as(app.test_client(), username, csrf=CSRF)
 
 
 def counts(session_factory: sessionmaker[Session], case_id: str) -> dict[str, int]:

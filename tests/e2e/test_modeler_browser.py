@@ -40,7 +40,7 @@ def open_modeler(browser: Any, address: str, height: int = 950) -> Any:
     page = browser.new_page(viewport={"width": 1400, "height": height})
     sign_in(page, address, "pat.owner")
     page.goto(f"{address}/processes/information_sharing/modeler")
-    page.wait_for_function("window.modelerReady === true")
+    page.wait_for_function("() => window.modelerReady === true")
     return page
 
 
@@ -56,7 +56,7 @@ def save(page: Any, note: str) -> str:
     page.fill("#change-note", note)
     with page.expect_response(lambda r: r.request.method == "POST" and "/drafts" in r.url):
         page.click("#save")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')"
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Saved')"
                            " || document.getElementById('status').textContent.startsWith('Not saved')")
     return str(page.inner_text("#status"))
 
@@ -74,7 +74,7 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
         sign_in(page, address, "pat.owner")
         assert page.get_by_role("heading", name="Processes").is_visible(), "process owners start on Processes"
         page.get_by_role("link", name="Open version 1 in the modeler").click()
-        page.wait_for_function("window.modelerReady === true")
+        page.wait_for_function("() => window.modelerReady === true")
 
         # A task without a form breaks the policy: refused, and the task is marked on the diagram.
         edit(page, "consider_consent")

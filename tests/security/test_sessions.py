@@ -1,0 +1,102 @@
+"""Sessions that end: a cookie opens pages only while its server-side session lasts; signing out,
+switching an account off, changing its roles or team, or an admin's "sign out everywhere" end it."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import PASSWORD, Api
+from tests.api.test_web_pages import _csrf, _sign_in
+
+
+def _cookie(client: FlaskClient) -> str:
+    found = client.get_cookie("session")
+    assert found is not None
+    return found.value
+
+
+def _opens_tasks(client: FlaskClient, cookie: str) -> bool:
+    client.set_cookie("session", cookie)
+    response = client.get("/tasks")
+    return response.status_code == 200 and "Sign in" not in response.get_data(as_text=True).split("<h1>")[1][:20]
+
+
+def test_a_cookie_forged_with_the_signing_key_opens_nothing(api: Api) -> None:
+    app = api.client.application
+    forge = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    client = app.test_client()
+    for claims in ({"user": "dee.lead"}, {"sid": "a-guessed-session-id", "user": "dee.lead"}):
+        client.set_cookie("session", forge.dumps(claims))
+        audit = client.get("/audit")
+        assert audit.status_code == 302 and audit.headers["Location"].startswith("/login")
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "tess.teacher")
+    cookie = _cookie(client)
+    assert _opens_tasks(client, cookie)
+    assert client.post("/logout", data={"csrf_token": _csrf(client, "/tasks")}).status_code == 302
+    thief = api.client.application.test_client()
+    assert not _opens_tasks(thief, cookie), "a copy taken before signing out"
+
+
+def test_switching_an_account_off_and_on_again_does_not_revive_its_old_session(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "hana.visitor")
+    cookie = _cookie(client)
+    api.post("/api/users/hana.visitor/deactivate", "sam.admin")
+    api.post("/api/users/hana.visitor/reactivate", "sam.admin")
+    assert not _opens_tasks(client, cookie)
+    _sign_in(client, "hana.visitor")
+    assert _opens_tasks(client, _cookie(client)), "a new sign-in works"
+
+
+def test_a_change_of_roles_or_team_signs_the_account_out_everywhere(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "tess.teacher")
+    cookie, token = _cookie(client), api.token("tess.teacher")
+    api.call("PATCH", "/api/users/tess.teacher", "sam.admin", 200, json={"team": "south"})
+    assert not _opens_tasks(client, cookie)
+    assert api.client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_an_api_token_can_be_revoked_by_its_holder_and_that_is_audited(api: Api) -> None:
+    token = api.token("tess.teacher")
+    other = api.client.post("/api/tokens", json={"username": "tess.teacher", "password": PASSWORD}).get_json()["token"]
+    gone = api.client.delete("/api/tokens/current", headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 204
+    refused = api.client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401 and "unknown or expired" in refused.get_json()["error"]
+    assert api.client.get("/api/tasks", headers={"Authorization": f"Bearer {other}"}).status_code == 200
+    events = api.get("/api/audit/changes?limit=50", "ada.auditor")["events"]
+    assert any(e["action"] == "api_token_revoked" and e["actor"] == "tess.teacher" for e in events)
+
+
+def test_an_admin_signs_an_account_out_everywhere_and_that_is_audited(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "mo.manager")
+    cookie, token = _cookie(client), api.token("mo.manager")
+    api.call("POST", "/api/users/mo.manager/sign-out", "dee.lead", 403)
+    ended = api.post("/api/users/mo.manager/sign-out", "sam.admin")
+    assert ended["sessions_ended"] == 2
+    assert not _opens_tasks(client, cookie)
+    assert api.client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    [event] = [e for e in api.get("/api/audit/changes?limit=50", "ada.auditor")["events"]
+               if e["action"] == "account_signed_out_everywhere"]
+    assert (event["actor"], event["summary"]) == ("sam.admin", {"username": "mo.manager", "sessions_ended": 2})
+
+
+def test_the_admin_signs_an_account_out_everywhere_from_its_page(api: Api) -> None:
+    tess = api.client.application.test_client()
+    _sign_in(tess, "tess.teacher")
+    cookie = _cookie(tess)
+    admin = api.client.application.test_client()
+    _sign_in(admin, "sam.admin")
+    page = admin.get("/admin/accounts/tess.teacher").get_data(as_text=True)
+    assert "Sign tess.teacher out everywhere" in page
+    done = admin.post("/admin/accounts/tess.teacher/sign-out",
+                      data={"csrf_token": _csrf(admin, "/admin/accounts/tess.teacher")}, follow_redirects=True)
+    assert "tess.teacher is signed out everywhere: 1 browser session(s) or API token(s) ended." in done.get_data(
+        as_text=True)
+    assert not _opens_tasks(tess, cookie)
