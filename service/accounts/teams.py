@@ -45,7 +45,7 @@ def create_team(*, session: Session, actor: Actor, name: str, now: datetime) -> 
         raise InvalidInput("give the team a name", field="name")
     if len(name) > MAX_NAME or "\x00" in name:
         raise InvalidInput(f"a team name is at most {MAX_NAME} characters of text", field="name")
-    clash = session.scalar(select(Team.name).where(func.lower(Team.name) == name.lower()))
+    clash = _named_alike(session, name)
     if clash is not None:
         raise Conflict(f"there is already a team called {clash}")
     return _add(session=session, name=name, by=actor, now=now)
@@ -91,6 +91,13 @@ def team_names(*, session: Session) -> list[str]:
     return list(session.scalars(select(Team.name).order_by(Team.name)))
 
 
+def _named_alike(session: Session, name: str) -> str | None:
+    """The team whose name is this one whatever the case. Compared here, not with the database's lower(),
+    which on SQLite folds only A-Z ("Á" would pass its check and then break the unique name)."""
+    wanted = name.casefold()
+    return next((found for found in team_names(session=session) if found.casefold() == wanted), None)
+
+
 def check_team_for(*, session: Session, team: str | None, roles: Iterable[str]) -> None:
     """A practitioner or manager needs a team, and any team named must be one of the organisation's."""
     if team is None:
@@ -98,7 +105,7 @@ def check_team_for(*, session: Session, team: str | None, roles: Iterable[str]) 
             raise InvalidInput("practitioners and managers belong to a team: choose one", field="team")
         return
     if session.scalar(select(Team.id).where(Team.name == team)) is None:
-        near = session.scalar(select(Team.name).where(func.lower(Team.name) == " ".join(team.split()).lower()))
+        near = _named_alike(session, " ".join(team.split()))
         hint = f"did you mean {near}?" if near else "an admin adds teams on the accounts page"
         raise InvalidInput(f"there is no team called {team}; {hint}", field="team")
 

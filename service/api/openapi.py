@@ -13,13 +13,14 @@ def _error(description: str) -> dict[str, Any]:
 
 
 ERRORS = {
-    "400": _error("Malformed request (not a JSON object)"),
+    "400": _error("Malformed request: a body that is not a JSON object or holds what the service refuses (a lone "
+                  "surrogate, nesting over 64 deep, a number past 64 bits, NaN), or a NUL in the address or query"),
     "401": _error("No valid token"),
     "403": _error("Your role may not do this"),
     "404": _error("No such thing, or not one you may see"),
     "409": _error("Conflict: already completed, claimed by someone else, or changed meanwhile"),
     "422": _error("Invalid input; `field` names the first wrong field, `problems` lists them all"),
-    "413": _error("The upload is too large"),
+    "413": _error("The body is too large: 1 MiB at most, 8 MiB for a process upload, 64 KiB to publish"),
 }
 
 
@@ -120,6 +121,17 @@ def _process_paths() -> dict[str, Any]:
     }
 
 
+def _refusals_at_the_door(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every API operation may answer 400 (a NUL in its address or query); each that may be sent a body, 413."""
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if path.startswith("/api/"):
+                operation["responses"] = {"400": ERRORS["400"], **operation["responses"]}
+            if method in ("post", "put", "patch"):
+                operation["responses"] = {"413": ERRORS["413"], **operation["responses"]}
+    return paths
+
+
 def document() -> dict[str, Any]:
     task_action: dict[str, Any] = {
         "parameters": TASK_ID,
@@ -135,7 +147,7 @@ def document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error"], "properties": {
-                    "error": {"type": "string"}, "field": {"type": "string"},
+                    "error": {"type": "string"}, "field": NULLABLE_TEXT,
                     "problems": {"type": "array", "items": OBJECT}}},
                 "Task": {"type": "object", "required": ["id", "case_id", "element_id", "name", "role", "state"],
                          "properties": {"id": ID, "case_id": ID, "element_id": ID, "name": {"type": "string"},
@@ -177,7 +189,7 @@ def document() -> dict[str, Any]:
                                         "timeline": {"type": "array", "items": OBJECT}}},
             },
         },
-        "paths": {
+        "paths": _refusals_at_the_door({
             "/healthz": {"get": {"summary": "Is the service up?", "security": [],
                                  "responses": _ok("Up", {"type": "object"})}},
             "/api/tokens": {"post": {
@@ -360,7 +372,7 @@ def document() -> dict[str, Any]:
                     "events": {"type": "array", "items": OBJECT},
                     "older": {"type": ["integer", "null"]}}}), "403", "422")}},
             **_process_paths(),
-        },
+        }),
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from service.actors import Actor
 from service.errors import InvalidInput
 from service.processes import drafts
+from service.request_guard import accepts_up_to
 
 from .views import body, current_actor, now, transaction
 
@@ -22,6 +23,7 @@ api_processes = Blueprint("api_processes", __name__, url_prefix="/api")
 # A diagram, its decision tables and forms, with room for JSON's escaping; each file is capped at
 # 2 MiB again when it is checked.
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+MAX_OPTIONS_BYTES = 64 * 1024  # publishing takes one option
 XML_TYPES = ("application/xml", "text/xml")
 UPLOADED_DIAGRAM = "diagram.bpmn"
 
@@ -83,6 +85,7 @@ def list_drafts(key: str) -> Any:
 
 
 @api_processes.post("/processes/<key>/drafts")
+@accepts_up_to(MAX_UPLOAD_BYTES)  # larger bodies are refused with 413 before they are read
 def create_draft(key: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
@@ -94,7 +97,6 @@ def create_draft(key: str) -> Any:
 
 def _upload() -> tuple[dict[str, str], str]:
     """The uploaded files and change note: JSON ({"bpmn", "change_note", "files"}) or a raw XML body."""
-    request.max_content_length = MAX_UPLOAD_BYTES  # larger bodies are refused with 413 before reading
     if request.mimetype in XML_TYPES:
         try:
             text = request.get_data().decode("utf-8")
@@ -143,6 +145,7 @@ def approve_draft(key: str, draft_id: str) -> Any:
 
 
 @api_processes.post("/processes/<key>/drafts/<draft_id>/publish")
+@accepts_up_to(MAX_OPTIONS_BYTES)
 def publish_draft(key: str, draft_id: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
@@ -155,7 +158,6 @@ def publish_draft(key: str, draft_id: str) -> Any:
 
 def _migrate_option() -> bool:
     """``{"migrate": false}`` keeps every open case on its own version; no body means true."""
-    request.max_content_length = 64 * 1024
     if not request.get_data(cache=True):
         return True
     data = body()

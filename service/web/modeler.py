@@ -4,14 +4,15 @@ approval, publishing, and the diff between versions."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from service.actors import Actor
+from service.api.processes import MAX_UPLOAD_BYTES
 from service.errors import DomainError, InvalidInput, Malformed
 from service.processes import drafts
+from service.request_guard import accepts_up_to, checked_loads, query_number
 
 from .context import actor, now, transaction
 
@@ -52,6 +53,7 @@ def modeler(key: str) -> Any:
 
 
 @web_processes.post("/processes/<key>/drafts")
+@accepts_up_to(MAX_UPLOAD_BYTES)
 def save_draft(key: str) -> Any:
     """The modeler's save: the diagram (and any edited file) as a new draft, or every problem with its element."""
     current = owner()
@@ -74,8 +76,8 @@ def _uploaded() -> dict[str, str]:
     if not bpmn_name.endswith(".bpmn") or not bpmn.strip():
         raise Malformed("the diagram is missing from the save")
     try:
-        others = json.loads(request.form.get("files") or "{}")
-    except json.JSONDecodeError:
+        others = checked_loads(request.form.get("files") or "{}", where="the edited files")
+    except ValueError:
         raise Malformed("the edited files are not valid JSON") from None
     if not isinstance(others, dict) or not all(isinstance(v, str) for v in others.values()):
         raise Malformed("the edited files must map file names to their text")
@@ -104,10 +106,10 @@ def publish(key: str, draft_id: str) -> Any:
 @web_processes.get("/processes/<key>/diff")
 def diff(key: str) -> Any:
     owner()
-    try:
-        before, after = int(request.args.get("from", "")), int(request.args.get("to", ""))
-    except ValueError:
-        raise InvalidInput("choose two version numbers to compare", field="from") from None
+    words = "choose two version numbers to compare"
+    before, after = query_number("from", words=words), query_number("to", words=words)
+    if before is None or after is None:
+        raise InvalidInput(words, field="from")
     with transaction() as db:
         found = drafts.diff_versions(session=db, key=key, from_number=before, to_number=after)
     return render_template("diff.html", key=key, before=before, after=after, diff=found)
