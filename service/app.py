@@ -23,6 +23,7 @@ from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import render_metrics
 from service.records.layout import case_status
+from service.request_guard import install as guard_requests
 from service.sealing import use_keyring
 from service.signing_key import session_signing_key
 from service.uktime import to_uk_input, uk_time
@@ -40,6 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     # The app's own static files are the few anyone may fetch before signing in (the guard in
     # web/views.py lets the "static" endpoint through): the site's icon.
     app = Flask(__name__, static_folder="web/static/public", static_url_path="/static")
+    guard_requests(app)  # every body, address and query checked at the door; size limits (before the routes)
     app.config.update(SECRET_KEY=session_signing_key(config), TESTING=config.testing, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=config.secure_cookies)
     engine = make_engine(config.database_url)

@@ -28,12 +28,15 @@ from service.records.audit import MAX_SEQ, service_changes, verify_chain
 from service.records.letter import case_letter
 from service.records.new_information import bring_new_information
 from service.records.pdf import record_pdf
+from service.request_guard import query_number
 from service.tasks import service as tasks
 
 from . import casework, openapi
 
 api = Blueprint("api", __name__, url_prefix="/api")
 JSON_TYPE, PDF_TYPE = "application/json", "application/pdf"
+# The longest text a field of the API takes (a summary, a name, a reason); a form's answers have their own.
+MAX_TEXT = 4000
 
 
 @contextmanager
@@ -58,10 +61,12 @@ def body() -> dict[str, Any]:
     return data
 
 
-def text_field(data: dict[str, Any], name: str) -> str:
+def text_field(data: dict[str, Any], name: str, max_length: int = MAX_TEXT) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{name} is required", field=name)
+    if len(value) > max_length:
+        raise InvalidInput(f"{name} must be at most {max_length} characters", field=name)
     if "\x00" in value:
         # No text column (PostgreSQL's least of all) takes a NUL character: refused, not a server error.
         raise InvalidInput(f"{name} must not contain a NUL character", field=name)
@@ -189,16 +194,13 @@ def list_tasks() -> Any:
     with transaction() as session:
         actor = current_actor(session)
         found = casework.list_tasks(session=session, actor=actor, scope=request.args.get("scope", "mine"),
-                                    limit=_limit(request.args.get("limit")))
+                                    limit=_limit())
         return jsonify(tasks=[casework.task_summary(t) for t in found], count=len(found))
 
 
-def _limit(raw: str | None, default: int = 100) -> int:
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 200:
-        raise InvalidInput("limit must be a whole number from 1 to 200", field="limit")
-    return int(raw)
+def _limit(default: int = 100) -> int:
+    found = query_number("limit", minimum=1, maximum=200)
+    return default if found is None else found
 
 
 @api.get("/tasks/<task_id>")
@@ -279,11 +281,9 @@ def audit_changes() -> Any:
     """Changes to accounts, teams and processes, newest first, a page at a time."""
     with transaction() as session:
         require_audit_reader(current_actor(session))
-        limit = _limit(request.args.get("limit"), default=50)
-        before = request.args.get("before")
-        if before is not None and not (before.isascii() and before.isdigit() and int(before) <= MAX_SEQ):
-            raise InvalidInput("before must be the seq of an event", field="before")
-        events = service_changes(session=session, before=int(before) if before else None, limit=limit)
+        limit = _limit(default=50)
+        before = query_number("before", maximum=MAX_SEQ, words="before must be the seq of an event")
+        events = service_changes(session=session, before=before, limit=limit)
         return jsonify(events=[casework.audit_event(e) for e in events],
                        older=events[-1].seq if len(events) == limit else None)
 

@@ -349,7 +349,7 @@ def audit() -> Any:
         found = db.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None
         report = verify_chain(session=db) if request.method == "POST" else None
         changes = service_changes(session=db, before=int(before) if before.isascii() and before.isdigit()
-                                  and int(before) <= MAX_SEQ else None,
+                                  and len(before) <= len(str(MAX_SEQ)) and int(before) <= MAX_SEQ else None,
                                   limit=CHANGES_PER_PAGE)
     return render_template("audit.html", reference=reference, found=found, report=report, labels=SERVICE_CHANGES,
                            changes=[(event, _readable_details(event.summary)) for event in changes],
