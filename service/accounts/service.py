@@ -16,7 +16,7 @@ from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFo
 from service.records.audit import record_event
 
 from .models import ApiToken, User
-from .sessions import digest, end_every_session
+from .sessions import digest, end_every_session, password_changed
 from .teams import check_team_for
 from .throttle import check_sign_in_allowed, forget_failures
 
@@ -38,8 +38,7 @@ def create_user(*, session: Session, username: str, password: str, roles: Iterab
                 email: str, team: str | None, now: datetime, by: Actor) -> User:
     """A new account; who created it, with which roles and team, goes on the audit trail (never the password)."""
     wanted = _known_roles(roles)
-    if len(password) < 12:
-        raise InvalidInput("a password needs at least 12 characters", field="password")
+    _check_password(password)
     check_team_for(session=session, team=team, roles=wanted)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"there is already an account called {username}")
@@ -169,3 +168,39 @@ def deactivate_user(*, session: Session, actor: Actor, username: str, now: datet
         record_event(session=session, actor=actor, action="account_switched_off", at=now,
                      summary={"username": username, "roles": user.roles.split(), "team": user.team})
     return user
+
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field=field)
+
+
+def change_own_password(*, session: Session, actor: Actor, current: str, new: str, now: datetime) -> int:
+    """The signed-in person sets a new password, giving the one they have; every session and token of
+    theirs ends, this one too (they sign in again with the new one). Returns how many ended."""
+    user = user_by_name(session=session, username=actor.username)
+    if user is None:
+        raise Unauthenticated("sign in first")
+    try:
+        _HASHER.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise InvalidInput("your current password is not right", field="current_password") from None
+    _check_password(new, "new_password")
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one", field="new_password")
+    user.password_hash = _HASHER.hash(new)
+    return password_changed(session=session, actor=actor, user=user, now=now)
+
+
+def reset_password(*, session: Session, actor: Actor, username: str, password: str, now: datetime) -> int:
+    """An admin gives someone else's account a new password (a forgotten one); every session and token
+    of that account ends. Returns how many ended."""
+    user = account(session=session, actor=actor, username=username)
+    if user.username == actor.username:
+        raise Forbidden("change your own password with your current one (POST /api/account/password)")
+    _check_password(password)
+    user.password_hash = _HASHER.hash(password)
+    return password_changed(session=session, actor=actor, user=user, now=now)

@@ -70,3 +70,12 @@ def revoke_token(*, session: Session, actor: Actor, token: str, now: datetime) -
     session.execute(delete(ApiToken).where(ApiToken.token_hash == digest(token)))
     record_event(session=session, actor=actor, action="api_token_revoked", at=now,
                  summary={"username": actor.username})
+
+
+def password_changed(*, session: Session, actor: Actor, user: User, now: datetime) -> int:
+    """After a new password: every session and token of the account ends (whoever knew the old one is
+    out), and the change is audited (never the password)."""
+    ended = end_every_session(session=session, user=user)
+    record_event(session=session, actor=actor, action="password_changed", at=now,
+                 summary={"username": user.username, "sessions_ended": ended})
+    return ended

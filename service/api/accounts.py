@@ -98,6 +98,29 @@ def revoke_current_token() -> Any:
     return "", 204
 
 
+@api_accounts.post("/account/password")
+def change_own_password() -> Any:
+    """A new password for the signed-in person: every session and token of theirs ends, this one too."""
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        ended = accounts.change_own_password(session=session, actor=actor, now=now(),
+                                             current=text_field(data, "current_password"),
+                                             new=text_field(data, "new_password"))
+        return jsonify(username=actor.username, sessions_ended=ended)
+
+
+@api_accounts.put("/users/<username>/password")
+def reset_password(username: str) -> Any:
+    """An admin sets a new password for someone else's account: its sessions and tokens end."""
+    with transaction() as session:
+        actor = current_actor(session)
+        data = body()
+        ended = accounts.reset_password(session=session, actor=actor, username=username, now=now(),
+                                        password=text_field(data, "password"))
+        return jsonify(username=username, sessions_ended=ended)
+
+
 @api_accounts.post("/users/<username>/sign-out")
 def sign_out_account(username: str) -> Any:
     """An admin signs an account out of every browser and revokes its API tokens."""

@@ -200,6 +200,7 @@ SERVICE_CHANGES = {
     "account_switched_on": "Account switched on",
     "account_signed_out_everywhere": "Account signed out everywhere",
     "api_token_revoked": "API token revoked by its holder",
+    "password_changed": "Password changed",
     "team_added": "Team added",
     "team_removed": "Team removed",
     "process_draft_saved": "Process change saved as a draft",

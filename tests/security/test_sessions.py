@@ -100,3 +100,58 @@ def test_the_admin_signs_an_account_out_everywhere_from_its_page(api: Api) -> No
     assert "tess.teacher is signed out everywhere: 1 browser session(s) or API token(s) ended." in done.get_data(
         as_text=True)
     assert not _opens_tasks(tess, cookie)
+
+
+def test_a_new_password_ends_every_session_of_the_account(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "tess.teacher")
+    cookie, token = _cookie(client), api.token("tess.teacher")
+    wrong = api.call("POST", "/api/account/password", "tess.teacher", 422,
+                     json={"current_password": "not-it-at-all", "new_password": "a-new-long-password"}).get_json()
+    assert (wrong["field"], wrong["error"]) == ("current_password", "your current password is not right")
+    short = api.call("POST", "/api/account/password", "tess.teacher", 422,
+                     json={"current_password": PASSWORD, "new_password": "short"}).get_json()
+    assert short["field"] == "new_password" and "at least 12 characters" in short["error"]
+    assert _opens_tasks(client, cookie), "a refused change ends nothing"
+    changed = api.post("/api/account/password", "tess.teacher",
+                       {"current_password": PASSWORD, "new_password": "a-new-long-password"})
+    assert changed == {"username": "tess.teacher", "sessions_ended": 2}
+    assert not _opens_tasks(client, cookie)
+    assert api.client.get("/api/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert api.client.post("/api/tokens", json={"username": "tess.teacher", "password": PASSWORD}).status_code == 401
+    assert api.client.post("/api/tokens", json={"username": "tess.teacher",
+                                                "password": "a-new-long-password"}).status_code == 201
+
+
+def test_an_admin_resets_a_forgotten_password_and_the_old_sessions_end(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "hana.visitor")
+    cookie = _cookie(client)
+    api.call("PUT", "/api/users/hana.visitor/password", "mo.manager", 403, json={"password": "x" * 20})
+    api.call("PUT", "/api/users/sam.admin/password", "sam.admin", 403, json={"password": "x" * 20})
+    reset = api.call("PUT", "/api/users/hana.visitor/password", "sam.admin", 200,
+                     json={"password": "given-by-the-admin-1"}).get_json()
+    assert reset == {"username": "hana.visitor", "sessions_ended": 1}
+    assert not _opens_tasks(client, cookie)
+    events = [e for e in api.get("/api/audit/changes?limit=50", "ada.auditor")["events"]
+              if e["action"] == "password_changed"]
+    assert [(e["actor"], e["summary"]["username"]) for e in events] == [("sam.admin", "hana.visitor")]
+    assert "given-by-the-admin-1" not in str(events)
+
+
+def test_a_person_changes_their_own_password_on_a_page(api: Api) -> None:
+    client = api.client.application.test_client()
+    _sign_in(client, "theo.assistant")
+    old = _cookie(client)
+    assert "Change password" in client.get("/tasks").get_data(as_text=True)
+    wrong = client.post("/account/password", data={"csrf_token": _csrf(client, "/account/password"),
+                                                    "current_password": "guess-guess-guess",
+                                                    "new_password": "a-new-long-password"})
+    assert wrong.status_code == 422 and "Your current password is not right" in wrong.get_data(as_text=True)
+    done = client.post("/account/password", data={"csrf_token": _csrf(client, "/account/password"),
+                                                   "current_password": PASSWORD,
+                                                   "new_password": "a-new-long-password"}, follow_redirects=True)
+    assert "Your password is changed, and you are signed out everywhere" in done.get_data(as_text=True)
+    assert not _opens_tasks(api.client.application.test_client(), old)
+    assert api.client.post("/api/tokens", json={"username": "theo.assistant",
+                                                "password": "a-new-long-password"}).status_code == 201
