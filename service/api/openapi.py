@@ -5,56 +5,25 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-JSON = "application/json"
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
-
-
-ERRORS = {
-    "400": _error("Malformed request: a body that is not a JSON object or holds what the service refuses (a lone "
-                  "surrogate, nesting over 64 deep, a number past 64 bits, NaN), or a NUL in the address or query"),
-    "401": _error("No valid token"),
-    "403": _error("Your role may not do this"),
-    "404": _error("No such thing, or not one you may see"),
-    "409": _error("Conflict: already completed, claimed by someone else, or changed meanwhile"),
-    "422": _error("Invalid input; `field` names the first wrong field, `problems` lists them all"),
-    "413": _error("The body is too large: 1 MiB at most, 8 MiB for a process upload, 64 KiB to publish"),
-}
-
-
-def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
-    return {status: {"description": description, "content": {JSON: {"schema": schema}}}}
-
-
-def _responses(ok: dict[str, Any], *codes: str) -> dict[str, Any]:
-    return {**ok, **{code: ERRORS[code] for code in ("401", *codes)}}
-
-
-def _pdf(description: str) -> dict[str, Any]:
-    ok = {"200": {"description": description, "content": {"application/pdf": {
-        "schema": {"type": "string", "format": "binary"}}}}}
-    return _responses(ok, "403", "404")
-
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {JSON: {"schema": schema}}}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-ID = {"type": "string"}
-OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
-PATH_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
-TASK_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
-PROCESS_KEY = [{"name": "key", "in": "path", "required": True, "schema": ID}]
-DRAFT_ID = [*PROCESS_KEY, {"name": "id", "in": "path", "required": True, "schema": ID}]
-NULLABLE_TEXT = {"type": "string", "nullable": True}
-DIFF_ENTRIES = {"type": "array", "items": {"type": "object", "required": ["id", "type"], "properties": {
-    "id": ID, "type": {"type": "string"}, "name": NULLABLE_TEXT}}}
+from .openapi_accounts import account_paths
+from .openapi_parts import (
+    DIFF_ENTRIES,
+    DRAFT_ID,
+    ERRORS,
+    ID,
+    JSON,
+    NULLABLE_TEXT,
+    OBJECT,
+    PATH_ID,
+    PROCESS_KEY,
+    TASK_ID,
+    _body,
+    _error,
+    _ok,
+    _pdf,
+    _ref,
+    _responses,
+)
 
 
 def _process_paths() -> dict[str, Any]:
@@ -306,57 +275,7 @@ def document() -> dict[str, Any]:
                                           "the case's next tasks for you (`next_tasks`)",
                 "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
-            "/api/users": {
-                "get": {"summary": "Accounts (admins)", "security": [{"bearer": []}],
-                        "responses": _responses(_ok("Accounts", OBJECT), "403")},
-                "post": {"summary": "Create an account (admins)", "security": [{"bearer": []}],
-                         "requestBody": _body({"type": "object",
-                                               "required": ["username", "password", "roles", "display_name", "email"],
-                                               "properties": {"username": {"type": "string"},
-                                                              "password": {"type": "string"},
-                                                              "roles": {"type": "array", "items": {"type": "string"}},
-                                                              "display_name": {"type": "string"},
-                                                              "email": {"type": "string"},
-                                                              "team": {"type": "string", "nullable": True,
-                                                                       "description": "one of GET /api/teams; "
-                                                                       "required for practitioners and managers"}}}),
-                         "responses": _responses(_ok("The account", OBJECT, "201"), "400", "403", "409", "422")}},
-            "/api/teams": {
-                "get": {"summary": "The organisation's teams, with their active members (admins)",
-                        "security": [{"bearer": []}], "responses": _responses(_ok("Teams", OBJECT), "403")},
-                "post": {"summary": "Add a team (admins); names differ from every other team's, whatever the case",
-                         "security": [{"bearer": []}],
-                         "requestBody": _body({"type": "object", "required": ["name"],
-                                               "properties": {"name": {"type": "string", "maxLength": 100}}}),
-                         "responses": _responses(_ok("The team", OBJECT, "201"), "400", "403", "409", "422")}},
-            "/api/teams/{name}": {"delete": {
-                "summary": "Remove a team nobody belongs to and no case was raised in (admins; audited)",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": _responses({"204": {"description": "Removed"}}, "403", "404", "409")}},
-            "/api/users/{username}": {"patch": {
-                "summary": "Give an account other roles or another team (admins; audited with what it had); "
-                           "a key left out keeps what the account has. `steps_left_behind`: open steps given "
-                           "to it that it can no longer work, for someone to give to a colleague",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
-                "requestBody": _body({"type": "object", "properties": {
-                    "roles": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                    "team": {"type": "string", "nullable": True,
-                             "description": "one of GET /api/teams; required for practitioners and managers"}}}),
-                "responses": _responses(_ok("The account", OBJECT), "400", "403", "404", "409", "422")}},
-            "/api/users/{username}/deactivate": {"post": {
-                "summary": "Switch an account off (admins): it cannot sign in and its tokens are revoked; "
-                           "`steps_left_behind` lists the open steps given to it",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
-                "responses": _responses(_ok("The account", OBJECT), "403", "404", "409")}},
-            "/api/users/{username}/reactivate": {"post": {
-                "summary": "Switch an account on again (admins), with the roles and team it had; "
-                           "it signs in afresh",
-                "security": [{"bearer": []}],
-                "parameters": [{"name": "username", "in": "path", "required": True, "schema": ID}],
-                "responses": _responses(_ok("The account", OBJECT), "403", "404")}},
+            **account_paths(),
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],
                                           "responses": _responses(_ok("The report", OBJECT), "403")}},
