@@ -147,7 +147,10 @@ def test_a_person_changes_their_own_password_on_a_page(api: Api) -> None:
     wrong = client.post("/account/password", data={"csrf_token": _csrf(client, "/account/password"),
                                                     "current_password": "guess-guess-guess",
                                                     "new_password": "a-new-long-password"})
-    assert wrong.status_code == 422 and "Your current password is not right" in wrong.get_data(as_text=True)
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "<title>Error: Change your password" in page
+    summary = page.split('id="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#current-password">Your current password is not right</a>' in summary
     done = client.post("/account/password", data={"csrf_token": _csrf(client, "/account/password"),
                                                    "current_password": PASSWORD,
                                                    "new_password": "a-new-long-password"}, follow_redirects=True)
