@@ -29,9 +29,9 @@ from service.signing_key import session_signing_key
 from service.uktime import to_uk_input, uk_time
 from service.web import headers
 from service.web.admin import web_admin
-from service.web.password import web_account
 from service.web.links import web_links
 from service.web.modeler import web_processes
+from service.web.password import web_account
 from service.web.recipient import recipient
 from service.web.views import web
 
