@@ -44,7 +44,8 @@ def check_sign_in_allowed(*, session: Session, username: str, client: str | None
         wait = max(wait, _wait(session, now, CLIENT_FAILURES_BEFORE_DELAY, since, LoginAttempt.client == client))
     if wait > timedelta(0):
         seconds = max(1, int(wait.total_seconds() + 0.999))
-        raise TooManyAttempts(f"many failed sign-ins recently: wait {seconds} seconds and try again")
+        raise TooManyAttempts(f"many failed sign-ins recently: wait {seconds} second{'s' if seconds > 1 else ''} "
+                              "and try again")
 
 
 def record_failed_login(*, session: Session, username: str, now: datetime, client: str | None = None) -> None:
