@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import signal
 import statistics
 import subprocess
@@ -70,7 +71,9 @@ class Server:
 
     def __init__(self, database_url: str, logs: Path) -> None:
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "REDIS_URL": "redis://unused"}
+        # A deployment's own signing key, as every server on a real database needs (README: "Security").
+        env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), "REDIS_URL": "redis://unused",
+               "SECRET_KEY": secrets.token_urlsafe(48)}
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.process = subprocess.Popen(
             [gunicorn, "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "8", "--log-level",
