@@ -15,6 +15,14 @@ from service.workcalendar import DEFAULT_CALENDAR, DEFAULT_SCHOOL_CALENDAR, Work
 
 from .clock import current_time
 
+# What each helper takes, in the words a process owner is told when a call gives it the wrong number.
+HELPER_ARGUMENTS = {
+    "in_working_hours": "1 argument (a number of hours)",
+    "in_working_days": "1 argument (a number of days)",
+    "in_school_days": "1 argument (a number of school days)",
+    "by_end_of_working_day": "no argument, or 1 (the date and time to count from)",
+    "at_start_of": "1 argument (a date)",
+}
 # A diagram's deadline further out than this is a mistake, and would make the calendar walk for ages.
 MAX_DAYS = 3660
 

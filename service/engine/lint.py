@@ -75,16 +75,20 @@ class LintProblem:
     message: str
 
 
-def _owner_id(element: etree._Element) -> str:
+def owner_element(element: etree._Element) -> etree._Element | None:
+    """The element a process owner would look for (a timer's event, a condition's flow), if any."""
     parent = element.getparent()
     while parent is not None:
         tag = parent.tag
-        if isinstance(tag, str) and tag.startswith(f"{{{BPMN_NS}}}") and tag not in _NOT_OWNERS:
-            owner = parent.get("id")
-            if owner:
-                return str(owner)
+        if isinstance(tag, str) and tag.startswith(f"{{{BPMN_NS}}}") and tag not in _NOT_OWNERS and parent.get("id"):
+            return parent
         parent = parent.getparent()
-    return ""
+    return None
+
+
+def _owner_id(element: etree._Element) -> str:
+    owner = owner_element(element)
+    return "" if owner is None else str(owner.get("id"))
 
 
 def _found(element: etree._Element, text: str | None, mode: Mode) -> Iterator[LintProblem]:

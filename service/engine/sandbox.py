@@ -83,6 +83,8 @@ _SAFE_BUILTINS: dict[str, Any] = {
     "timedelta": timedelta,
     "timezone": timezone,
 }
+# The names every expression may use besides the case's facts and the helpers.
+BUILTIN_NAMES = frozenset(_SAFE_BUILTINS)
 
 
 @functools.lru_cache(maxsize=1024)

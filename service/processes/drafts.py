@@ -2,8 +2,9 @@
 owner, then published as a new immutable version; open cases move to it where that is safe.
 
 Every save runs every check and reports every problem with the element it concerns: hardened XML and
-the BPMN XSD, the engine's parse, the expression sandbox's lint, the forms, and the policy the
-diagram must keep (``policy.check_policy``). Nothing is stored for a refused draft.
+the BPMN XSD, the engine's parse, the expression sandbox's lint, the forms, the policy the diagram
+must keep (``policy.check_policy``), and that every name an expression uses is a case fact or a helper
+called rightly, with sound decision tables (``fact_check.fact_problems``). Nothing is stored for a refused draft.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.records.audit import record_event
 
 from .diff import VersionDiff, diff_files
+from .fact_check import fact_problems
 from .migration import migrate_open_cases, open_cases_before
 from .models import DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
 from .policy import _executable_process, check_policy
@@ -110,8 +112,8 @@ def _policy_problems(files: Mapping[str, str]) -> tuple[list[Problem], str | Non
 
 def draft_problems(files: Mapping[str, str]) -> list[Problem]:
     """Every problem with a set of process files: XML, XSD, the engine's parse, the expression lint,
-    the forms, and the policy; each naming its element (the process itself when nothing smaller).
-    Never raises for bad input."""
+    the forms, the policy, and the names the expressions use; each naming its element (the process itself
+    when nothing smaller). Never raises for bad input."""
     problems: list[Problem] = []
     try:
         validate_files(files)
@@ -125,6 +127,10 @@ def draft_problems(files: Mapping[str, str]) -> list[Problem]:
         problems.append(Problem(f"cannot be read as a process: {type(exc).__name__}"))
     policy, diagram, process_id = _policy_problems(files)
     problems.extend(policy)
+    try:
+        problems.extend(fact_problems(files))
+    except Exception as exc:
+        problems.append(Problem(f"the names the expressions use could not be checked: {type(exc).__name__}"))
     named: list[Problem] = []
     seen: set[tuple[str, str | None, str | None]] = set()  # the same words may concern two forms
     for problem in problems:
