@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.models import User
+from service.accounts.service import create_user
 from service.accounts.teams import ensure_teams
 from service.actors import SYSTEM_ACTOR
 from service.app import create_app
@@ -89,6 +90,18 @@ def app(db_engine: Engine, session_factory: sessionmaker[Session]) -> Iterator[F
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app.test_client(), {})
+
+
+@pytest.fixture
+def owners(api: Api, session_factory: sessionmaker[Session]) -> Api:
+    """A second process owner, olu.owner, beside pat.owner (one writes a draft, the other approves), both
+    signed in."""
+    with session_factory.begin() as s:
+        create_user(session=s, username="olu.owner", password=PASSWORD, roles=["process_owner"],
+                    display_name="Olu Owner", email="olu.owner@example.org", team=None, now=datetime.now(UTC),
+                    by=SYSTEM_ACTOR)
+    api.token("pat.owner"), api.token("olu.owner")
+    return api
 
 
 @pytest.fixture

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.accounts.service import create_user
-from service.actors import SYSTEM_ACTOR
 from service.processes.bundled import WORKFLOWS_DIR
-from tests.api.conftest import PASSWORD, Api
+from tests.api.conftest import Api
 from tests.api.test_http_scenarios import complete, record_of, start
 from tests.api.test_processes_api import DRAFTS, OLU, PAT, stored
 from tests.processes.test_drafts import NEW_TIMER, with_manager_timer
@@ -28,16 +25,6 @@ FORM = "forms/describe_concern.json"
 TESS = "tess.teacher"
 COUNT = "children_in_household"
 COUNT_QUESTION = "How many children live in the household?"
-
-
-@pytest.fixture
-def owners(api: Api, session_factory: sessionmaker[Session]) -> Api:
-    """Two process owners (one writes a draft, the other approves it), both signed in."""
-    with session_factory.begin() as s:
-        create_user(session=s, username=OLU, password=PASSWORD, roles=["process_owner"], display_name="Olu Owner",
-                    email="olu.owner@example.org", team=None, now=datetime.now(UTC), by=SYSTEM_ACTOR)
-    api.token(PAT), api.token(OLU)
-    return api
 
 
 def shipped_form() -> dict[str, Any]:

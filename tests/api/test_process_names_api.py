@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.api import test_processes_api
 from tests.api.conftest import Api
 from tests.api.test_processes_api import DRAFTS, NOTE, PAT, save, stored
 from tests.processes.test_drafts import NEW_TIMER, edited, with_manager_timer
@@ -18,7 +17,6 @@ from tests.processes.test_policy import DIAGRAM, _by_id
 
 DMN = "lawful_basis.dmn"
 SHIPPED_DMN = (Path(DIAGRAM).parent / DMN).read_text(encoding="utf-8")
-owners = test_processes_api.owners  # the fixture: two process owners, signed in
 CONSENT_RULE1_LAW = '<inputEntry id="consent_validity_rule1_in1"><text>True</text></inputEntry>'
 
 

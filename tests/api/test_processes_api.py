@@ -4,7 +4,6 @@ versions and diffs; every other role gets 403 and no token 401."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,8 @@ import schemathesis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.accounts.service import create_user
-from service.actors import SYSTEM_ACTOR
 from service.processes.models import ProcessDraft, ProcessVersion
-from tests.api.conftest import ACCOUNTS, PASSWORD, Api
+from tests.api.conftest import ACCOUNTS, Api
 from tests.api.test_authorisation import ANONYMOUS, World, call, signed_in, world  # noqa: F401 - fixtures
 from tests.api.test_openapi_fuzz import attack
 from tests.engine.test_xml import SECRET, hostile_documents
@@ -26,16 +23,6 @@ from tests.processes.test_policy import BROKEN, DIAGRAM
 PAT, OLU, KEY = "pat.owner", "olu.owner", "information_sharing"
 DRAFTS = f"/api/processes/{KEY}/drafts"
 NOTE = "Three working days for routine advice"
-
-
-@pytest.fixture
-def owners(api: Api, session_factory: sessionmaker[Session]) -> Api:
-    """A second process owner (the accounts of tests/api/conftest.py have one), both signed in."""
-    with session_factory.begin() as s:
-        create_user(session=s, username=OLU, password=PASSWORD, roles=["process_owner"], display_name="Olu Owner",
-                    email="olu.owner@example.org", team=None, now=datetime.now(UTC), by=SYSTEM_ACTOR)
-    api.token(PAT), api.token(OLU)
-    return api
 
 
 def save(api: Api, bpmn: str, user: str = PAT, expect: int = 201, note: str = NOTE) -> Any:
