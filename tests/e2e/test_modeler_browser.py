@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.cases.models import Case
@@ -72,7 +73,7 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
 
         page = browser.new_page(viewport={"width": 1400, "height": 950})
         sign_in(page, address, "pat.owner")
-        assert page.get_by_role("heading", name="Processes").is_visible(), "process owners start on Processes"
+        expect(page.get_by_role("heading", name="Processes"), "process owners start on Processes").to_be_visible()
         page.get_by_role("link", name="Open version 1 in the modeler").click()
         page.wait_for_function("() => window.modelerReady === true")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_web_journeys import SHOTS, add_entry, answer, live_server, sign_in, submit
@@ -138,9 +139,9 @@ def test_a_manager_lands_on_the_team_queue_where_the_work_is(browser: Any, live_
     page.click("header button[type=submit]")  # sign out
 
     sign_in(page, live_server, "mo.manager")
-    assert page.get_by_role("heading", name="Team queue").is_visible(), "not an empty 'My tasks'"
+    expect(page.get_by_role("heading", name="Team queue"), "not an empty 'My tasks'").to_be_visible()
     assert "Advise and decide" in page.inner_text("main")
-    assert page.get_by_role("link", name="Team queue (1)").is_visible(), "each queue link says how many wait"
+    expect(page.get_by_role("link", name="Team queue (1)"), "each queue link says how many wait").to_be_visible()
     problems: dict[str, list[str]] = {}
     audited(page, "team queue with counts", problems)
     page.get_by_role("link", name="Advise and decide").first.click()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.accounts.service import actor_of, user_by_name
@@ -111,7 +112,7 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         context = browser.new_context(viewport={"width": 820, "height": 1180})  # the recipient: a tablet
         page = context.new_page()
         page.goto(link.group(0))
-        assert page.get_by_role("heading", name="Enter your one-time code").is_visible()
+        expect(page.get_by_role("heading", name="Enter your one-time code")).to_be_visible()
         page.get_by_label("One-time code").fill("9" * 8 if code != "9" * 8 else "1" * 8)
         page.get_by_role("button", name="Open the information").click()
         assert "4 attempts left" in page.inner_text("[role=alert]")
@@ -121,7 +122,7 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         page.wait_for_timeout(2100)
         page.get_by_label("One-time code").fill(f"{code[:4]} {code[4:]}")
         page.get_by_role("button", name="Open the information").click()
-        assert page.get_by_role("heading", name=re.compile("Safeguarding information")).is_visible()
+        expect(page.get_by_role("heading", name=re.compile("Safeguarding information"))).to_be_visible()
         items = page.inner_text("#items")
         assert "Sam cares for his mother most evenings" in items and "Reported by someone else" in items
         assert "Shared with Alex Reed" in str(page.get_attribute(".watermark", "data-mark"))
@@ -146,13 +147,13 @@ def test_the_recipient_opens_the_link_enters_the_code_reads_and_confirms(
         assert "Sam cares for his mother most evenings" in package_text and "do not forward" in package_text
         page.get_by_label("Your name").fill("Alex Reed")
         page.get_by_role("button", name="Confirm receipt").click()
-        assert page.get_by_role("heading", name="Thank you: receipt confirmed").is_visible()
+        expect(page.get_by_role("heading", name="Thank you: receipt confirmed")).to_be_visible()
         page.screenshot(path=str(SHOTS / "secure-link-receipt.png"), full_page=True)
         context.close()
 
         # The receipt completed the waiting step: the practitioner's next step is to tell the family.
         sender.goto(f"{address}/cases/{case_id}")
-        assert sender.get_by_role("link", name="Tell the person it was shared?").is_visible()
+        expect(sender.get_by_role("link", name="Tell the person it was shared?")).to_be_visible()
         assert "receipt confirmed by Alex Reed" in sender.inner_text(".secure-links")
         sender.close()
     assert "/shared/[link]" in caplog.text and link.group(0).split("/shared/")[1] not in caplog.text

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from service.accounts.demo import DEMO_PASSWORD, seed_demo_accounts
@@ -55,7 +56,8 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # the page after signing in has loaded before the test reads it
+        page.click("main button[type=submit]")
 
 
 def answer(page: Any, **answers: Any) -> None:
@@ -92,7 +94,7 @@ def test_scenario_1_from_sign_in_to_the_printed_record(browser: Any, live_server
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, live_server, "tess.teacher")
-    assert page.get_by_role("heading", name="My tasks").is_visible()
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
     page.click("text=New case")
     page.check("input[name=direction][value=outbound_concern]")
     page.check("input[name=urgency][value=routine]")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.cases.service import fire_due_timers
@@ -64,13 +65,13 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
 
     # The practitioner starts a same-day case and works through it until she is unsure.
     sign_in(page, live_server, "tess.teacher")
-    assert page.get_by_role("heading", name="My tasks").is_visible()
+    expect(page.get_by_role("heading", name="My tasks")).to_be_visible()
     page.get_by_role("link", name="New case").click()
     page.check("input[name=direction][value=outbound_concern]")
     page.check("input[name=urgency][value=same_day]")
     page.fill("#summary", SUMMARY)
     page.click("main button[type=submit]")
-    assert page.get_by_role("heading", name="Describe the concern").is_visible()
+    expect(page.get_by_role("heading", name="Describe the concern")).to_be_visible()
     answer(page, concern="A Year 9 pupil showed me cuts on her forearm and asked me not to tell anyone",
            **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Ria Patel"})
     submit(page)
@@ -108,7 +109,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     assert "Advise and decide" not in main_text(page) and "Nothing waiting." in main_text(page)
     # Opened by its address, the page says whose step it is and offers nothing she cannot do.
     page.goto(advice_url)
-    assert page.get_by_role("heading", name="Advise and decide").is_visible()
+    expect(page.get_by_role("heading", name="Advise and decide")).to_be_visible()
     assert "This step is for the manager role" in main_text(page)
     assert page.locator("button[name=action]").count() == 0 and page.locator("[name=advice]").count() == 0
     page.screenshot(path=str(SHOTS / "5-practitioner-refused.png"), full_page=True)
@@ -120,13 +121,13 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     # The manager finds it in the team queue and claims it...
     sign_in(page, live_server, "mo.manager")
     page.get_by_role("link", name="Team queue").click()
-    assert page.get_by_role("heading", name="Team queue").is_visible()
+    expect(page.get_by_role("heading", name="Team queue")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Advise and decide")
     assert row.count() == 1 and reference in row.inner_text() and "same day" in row.inner_text()
     open_task(page, "Advise and decide")
     page.get_by_role("button", name="Claim this task").click()
     assert "Claimed by mo.manager." in main_text(page)
-    assert page.get_by_role("button", name="Put back in the queue").is_visible()
+    expect(page.get_by_role("button", name="Put back in the queue")).to_be_visible()
     page.get_by_role("link", name="Team queue").click()
     assert "1 claimed" in main_text(page) and "mo.manager" in row.inner_text()
     page.screenshot(path=str(SHOTS / "5-team-queue-claimed.png"), full_page=True)
@@ -145,7 +146,7 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
     # The DSL finds it under Escalations, claims it and decides.
     sign_in(page, live_server, "dee.lead")
     page.get_by_role("link", name="Escalations").click()
-    assert page.get_by_role("heading", name="Escalations").is_visible()
+    expect(page.get_by_role("heading", name="Escalations")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Advise and decide (escalated)")
     assert row.count() == 1 and reference in row.inner_text()
     page.screenshot(path=str(SHOTS / "5-escalations.png"), full_page=True)
