@@ -24,6 +24,7 @@ from .openapi_parts import (
     _ref,
     _responses,
 )
+from .openapi_trials import trial_paths
 
 
 def _process_paths() -> dict[str, Any]:
@@ -291,6 +292,7 @@ def document() -> dict[str, Any]:
                     "events": {"type": "array", "items": OBJECT},
                     "older": {"type": ["integer", "null"]}}}), "403", "422")}},
             **_process_paths(),
+            **trial_paths(),
         }),
     }
 
