@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api.accounts import api_accounts
 from service.api.disclosures import api_links
+from service.api.process_stuck import api_process_stuck
 from service.api.process_trials import api_process_trials
 from service.api.processes import api_processes
 from service.api.views import api
@@ -91,6 +92,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(api_accounts)
     app.register_blueprint(api_links)
     app.register_blueprint(api_processes)
+    app.register_blueprint(api_process_stuck)
     app.register_blueprint(api_process_trials)
     app.register_blueprint(web)
     app.register_blueprint(recipient)

@@ -24,6 +24,7 @@ from .openapi_parts import (
     _ref,
     _responses,
 )
+from .openapi_stuck import stuck_paths
 from .openapi_trials import trial_paths
 
 
@@ -277,6 +278,7 @@ def document() -> dict[str, Any]:
                 "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
             **account_paths(),
+            **stuck_paths(),
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],
                                           "responses": _responses(_ok("The report", OBJECT), "403")}},

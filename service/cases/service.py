@@ -25,6 +25,8 @@ from .projection import mark_incident, save_instance
 
 DIRECTIONS = ("outbound_concern", "inbound_request")
 URGENCIES = ("emergency", "same_day", "routine")
+# The engine state of a case whose process failed before its first wait: nothing of it ran.
+NEVER_STARTED = "{}"
 
 
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is not misheard.
@@ -73,13 +75,10 @@ def start_case(
         instance_state="",
         serializer_version="",
     )
-    # "Emergency: a child is in immediate danger" is asked once, when the case starts.
-    initial = {"immediate_danger": urgency == "emergency", **(data or {}), "direction": direction, "urgency": urgency,
-               "started_by": actor.username}
     try:
-        instance = Instance.start(compiled_process(version), initial, now=now)
+        instance = Instance.start(compiled_process(version), starting_data(case=case, data=data), now=now)
     except Incident as incident:
-        case.instance_state = "{}"
+        case.instance_state = NEVER_STARTED
         mark_incident(case=case, incident=incident, now=now)
         session.add(case)
         record_incident(session=session, case=case, incident=incident, now=now)
@@ -91,6 +90,13 @@ def start_case(
                  summary={"direction": direction, "urgency": urgency, "process_version": version.number})
     session.flush()
     return case
+
+
+def starting_data(*, case: Case, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a case's process starts with: ``data`` (the organisation's facts) and how the case was raised."""
+    # "Emergency: a child is in immediate danger" is asked once, when the case starts.
+    return {"immediate_danger": case.urgency == "emergency", **(data or {}), "direction": case.direction,
+            "urgency": case.urgency, "started_by": case.started_by}
 
 
 def organisation_facts(config: Config) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""REST endpoints for the stuck cases of a process: which cases an incident stopped, by step and version,
+and carrying one on once a version that fixes the step is published (process owners only)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, jsonify
+
+from service.cases.service import organisation_facts
+from service.processes import stuck
+
+from .views import current_actor, now, service_config, transaction
+
+api_process_stuck = Blueprint("api_process_stuck", __name__, url_prefix="/api")
+
+
+def group_summary(group: stuck.StuckGroup) -> dict[str, Any]:
+    return {"element_id": group.element_id, "element_name": group.element_name, "version": group.version,
+            "message": group.message, "count": len(group.cases),
+            "cases": [{"id": c.id, "reference": c.reference, "stopped_since": c.stopped_since.isoformat(),
+                       "message": c.message} for c in group.cases]}
+
+
+@api_process_stuck.get("/processes/<key>/stuck-cases")
+def list_stuck_cases(key: str) -> Any:
+    with transaction() as session:
+        groups = stuck.list_stuck_cases(session=session, key=key, actor=current_actor(session))
+        return jsonify(process=key, groups=[group_summary(g) for g in groups])
+
+
+@api_process_stuck.post("/processes/<key>/stuck-cases/<case_id>/resume")
+def resume_stuck_case(key: str, case_id: str) -> Any:
+    with transaction() as session:
+        resumed = stuck.resume_stuck_case(session=session, key=key, case_id=case_id, actor=current_actor(session),
+                                          now=now(), facts=organisation_facts(service_config()))
+        return jsonify(asdict(resumed))
