@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.models import Case
+from service.errors import InvalidInput
 from service.processes.models import ProcessDraft, ProcessVersion
 from service.records.models import AuditEvent
+from service.web.trials import parse_facts
 from tests.api.conftest import Api
 from tests.processes.test_drafts import OLD_TIMER, with_manager_timer
+from tests.signed_in import sign_in_as
 
 PAT, KEY = "pat.owner", "information_sharing"
 DRAFTS = f"/api/processes/{KEY}/drafts"
@@ -94,3 +99,31 @@ def test_unknown_drafts_processes_and_samples(api: Api) -> None:
     assert "is not a fact name" in bad_fact["error"]
     api.call("POST", f"{DRAFTS}/{draft_id}/trial", PAT, expect=422, json={"facts": {"x": {"deep": 1}}})
     api.call("POST", f"{DRAFTS}/{draft_id}/trial", PAT, expect=422, json={"samples": "scenario-1"})
+
+
+def test_the_trial_page_is_for_process_owners_and_says_what_is_wrong(app: Flask, api: Api) -> None:
+    draft_id = draft(api)
+    page = f"/processes/{KEY}/drafts/{draft_id}/trial"
+    teacher = sign_in_as(app.test_client(), "tess.teacher")
+    assert teacher.get(page).status_code == 403
+    owner = sign_in_as(app.test_client(), PAT, csrf="token")
+    assert owner.get(f"/processes/{KEY}/drafts/no-such-draft/trial").status_code == 404
+    shown = owner.get(page)
+    assert shown.status_code == 200 and b"Try the draft" in shown.data and shown.data.count(b"checked") == 6
+    wrong = owner.post(page, data={"csrf_token": "token", "samples": ["scenario-1"], "facts": "consent refused"})
+    assert wrong.status_code == 422 and b"Line 1: write each fact as name = value" in wrong.data
+    none = owner.post(page, data={"csrf_token": "token", "facts": ""})
+    assert none.status_code == 422 and b"Choose at least one sample case to try" in none.data
+    tried = owner.post(page, data={"csrf_token": "token", "samples": ["scenario-1"],
+                                   "facts": "consider_consent.consent_result = refused"})
+    text = tried.get_data(as_text=True)
+    assert tried.status_code == 200 and "Changes from version 1" not in text and "Same outcome as version 1" in text
+    assert "Waiting at &#39;Is there a lawful reason to share without consent?&#39; (Practitioner)" in text
+
+
+def test_facts_typed_on_the_page_are_read_safely() -> None:
+    assert parse_facts("a = yes\nb = 3\nc = 'x = y'\n\nd = none\ne = text with spaces") == {
+        "a": True, "b": 3, "c": "x = y", "d": None, "e": "text with spaces"}
+    for wrong in ("= 3", "__import__('os') = 1", "a.b.c = 1"):
+        with pytest.raises(InvalidInput):
+            parse_facts(wrong)
