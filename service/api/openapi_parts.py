@@ -52,5 +52,24 @@ TASK_ID = [{"name": "id", "in": "path", "required": True, "schema": ID}]
 PROCESS_KEY = [{"name": "key", "in": "path", "required": True, "schema": ID}]
 DRAFT_ID = [*PROCESS_KEY, {"name": "id", "in": "path", "required": True, "schema": ID}]
 NULLABLE_TEXT = {"type": "string", "nullable": True}
+DIFF_CHANGES = {"type": "array", "description": "A changed entry's values that differ, in plain words "
+                "(e.g. what 'timer', 'condition', 'lane (role)', 'when <column label>'); null where one side has none",
+                "items": {"type": "object", "required": ["what", "before", "after"], "properties": {
+                    "what": {"type": "string"}, "before": NULLABLE_TEXT, "after": NULLABLE_TEXT}}}
+DIFF_VALUES = {"type": "array", "description": "An added or removed entry's values, in plain words",
+               "items": {"type": "object", "required": ["what", "value"], "properties": {
+                   "what": {"type": "string"}, "value": {"type": "string"}}}}
 DIFF_ENTRIES = {"type": "array", "items": {"type": "object", "required": ["id", "type"], "properties": {
-    "id": ID, "type": {"type": "string"}, "name": NULLABLE_TEXT}}}
+    "id": {"type": "string", "description": "The element's id; a form question is <file>#<question key>"},
+    "type": {"type": "string", "description": "The element's tag (userTask, sequenceFlow, rule...), question, "
+                                              "form or file"},
+    "name": NULLABLE_TEXT,
+    "kind": {"type": "string", "description": "The type in plain words (task, flow, timer on a step, rule...)"},
+    "file": {"type": "string", "description": "For a form or a question, its file"},
+    "group": {"type": "object", "description": "The step, decision table or form it belongs to",
+              "required": ["id", "name", "kind"], "properties": {
+                  "id": {"type": "string"}, "name": {"type": "string"},
+                  "kind": {"type": "string", "enum": ["step", "process", "lanes", "decision", "form", "file"]}}},
+    "marks": {"type": "array", "items": {"type": "string"},
+              "description": "Ids of the elements to mark on the newer diagram"},
+    "changes": DIFF_CHANGES, "values": DIFF_VALUES}}}

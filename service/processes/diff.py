@@ -8,7 +8,9 @@ one left off. Children with their own id are compared on their own. An
 event definition belongs to its event, and a decision table, input expression and rule entries to their
 decision, input and rule, even when a modeler gives them ids: a changed timer is reported as its timer
 event and a changed entry as its rule, which is what a process owner recognises. Moving shapes changes
-nothing here. Form files are compared whole (type ``file``).
+nothing here. Form files are compared whole here; the diff an approver reads (``diff_entries``) shows
+each changed element's values before and after (``diff_values``) and each form question by question
+(``form_diff``).
 
 The same reading tells which steps a change touches: a step is touched when it changed itself, when a
 flow leaving it changed, when its timer or other boundary event changed (or was added), when an event
@@ -47,19 +49,20 @@ Key = tuple[str, str]  # (diagram kind "bpmn" | "dmn", element id)
 
 @dataclass
 class VersionDiff:
-    """Elements (and form files) added, changed and removed between two versions; each entry is
-    ``{"id", "type", "name"}`` with ``type`` the element's tag (``userTask``, ``sequenceFlow``,
-    ``boundaryEvent``, ``lane``, ``decision``, ``rule``...) or ``file``."""
+    """Elements, form questions and files added, changed and removed between two versions; each entry
+    is ``{"id", "type", "name", ...}`` with ``type`` the element's tag (``userTask``, ``sequenceFlow``,
+    ``boundaryEvent``, ``lane``, ``decision``, ``rule``...), ``question``, ``form`` or ``file``, and its
+    values before and after (see ``diff_entries``)."""
 
-    added: list[dict[str, str | None]] = field(default_factory=list)
-    changed: list[dict[str, str | None]] = field(default_factory=list)
-    removed: list[dict[str, str | None]] = field(default_factory=list)
+    added: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.changed or self.removed)
 
-    def as_dict(self) -> dict[str, list[dict[str, str | None]]]:
+    def as_dict(self) -> dict[str, list[dict[str, Any]]]:
         return {"added": self.added, "changed": self.changed, "removed": self.removed}
 
 
@@ -79,6 +82,7 @@ class ProcessModel:
     """One version's files, read for comparison."""
 
     elements: dict[Key, _Element] = field(default_factory=dict)
+    xml: dict[Key, etree._Element] = field(default_factory=dict)
     # Files compared whole: forms, and any diagram that cannot be read.
     whole: dict[str, str] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)
@@ -173,6 +177,7 @@ class _Reader:
                          tuple(_part_signature(child) for child in _parts(element)))
             self.model.elements.setdefault((self.kind, element_id),
                                            _Element(element_id, local, _name(element), signature))
+            self.model.xml.setdefault((self.kind, element_id), element)
             self._note(element, local, element_id, node, decision)
             parent = element_id
         if self.kind == "bpmn" and node:
@@ -242,16 +247,10 @@ class Comparison:
     files_removed: list[str] = field(default_factory=list)
 
     def diff(self) -> VersionDiff:
-        def file_entry(name: str) -> dict[str, str | None]:
-            return {"id": name, "type": "file", "name": name}
+        """The diff an approver reads: each entry with its values before and after."""
+        from .diff_entries import describe
 
-        return VersionDiff(
-            added=[self.new.elements[k].entry() for k in self.added] + [file_entry(n) for n in self.files_added],
-            changed=[self.new.elements[k].entry() for k in self.changed]
-            + [file_entry(n) for n in self.files_changed],
-            removed=[self.old.elements[k].entry() for k in self.removed]
-            + [file_entry(n) for n in self.files_removed],
-        )
+        return describe(self, _SCHEMA_DEFAULTS)
 
     @property
     def touches_everything(self) -> bool:
@@ -330,5 +329,5 @@ def compare(old_files: Mapping[str, str], new_files: Mapping[str, str]) -> Compa
 
 
 def diff_files(old: Mapping[str, str], new: Mapping[str, str]) -> VersionDiff:
-    """The elements added, changed and removed from ``old`` to ``new`` (form files compared whole)."""
+    """The elements, form questions and files added, changed and removed from ``old`` to ``new``."""
     return compare(old, new).diff()

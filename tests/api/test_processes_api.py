@@ -40,7 +40,9 @@ def test_four_eyes_over_http_from_draft_to_version_2(owners: Api) -> None:
     draft = save(api, with_manager_timer(NEW_TIMER))
     assert (draft["status"], draft["author"], draft["base_version"], draft["change_note"]) == (
         "pending", PAT, 1, NOTE)
-    changed = [{"id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue"}]
+    changed = [{"id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue", "kind": "timer on a step",
+                "group": {"id": "manager_advice", "name": "Advise and decide", "kind": "step"},
+                "marks": ["manager_overdue"], "changes": [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}]}]
     assert draft["diff"] == {"added": [], "changed": changed, "removed": []}
     path = f"{DRAFTS}/{draft['id']}"
     assert api.get(path, OLU)["diff"]["changed"] == changed

@@ -218,9 +218,11 @@ def test_a_valid_change_saves_as_a_pending_draft_over_the_newest_version(
         files = draft.file_map()
         assert set(files) == set(sharing_process_files), "the uploaded diagram replaced the version's"
         assert [n for n in files if files[n] != sharing_process_files[n]] == ["information_sharing.bpmn"]
-        assert drafts.draft_summary(draft)["diff"] == {
-            "added": [], "changed": [{"id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue"}],
-            "removed": []}
+        summary_diff = drafts.draft_summary(draft)["diff"]
+        assert (summary_diff["added"], summary_diff["removed"]) == ([], [])
+        assert [(e["id"], e["type"], e["name"], e["changes"]) for e in summary_diff["changed"]] == [
+            ("manager_overdue", "boundaryEvent", "Advice overdue",
+             [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}])]
         [event] = s.scalars(select(AuditEvent).where(AuditEvent.action == "process_draft_saved")).all()
         assert (event.actor, event.case_id, json.loads(event.summary)["draft"]) == ("pat.owner", None, draft_id)
         assert [p.pending_drafts for p in drafts.list_processes(s)] == [1]
@@ -289,8 +291,10 @@ def test_the_diff_between_versions_lists_exactly_the_changed_timer(sessions: ses
     publish_timer_change(sessions, now)
     with sessions() as s:
         diff = diff_versions(session=s, key=PROCESS_KEY, from_number=1, to_number=2)
-        assert diff.as_dict() == {"added": [], "removed": [], "changed": [
-            {"id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue"}]}
+        assert (diff.added, diff.removed) == ([], [])
+        assert [(e["id"], e["type"], e["name"], e["changes"]) for e in diff.changed] == [
+            ("manager_overdue", "boundaryEvent", "Advice overdue",
+             [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}])]
         backwards = diff_versions(session=s, key=PROCESS_KEY, from_number=2, to_number=1)
         assert [e["id"] for e in backwards.changed] == ["manager_overdue"]
         assert diff_versions(session=s, key=PROCESS_KEY, from_number=2, to_number=2).empty
@@ -315,7 +319,8 @@ def test_the_diff_reads_elements_not_text(sharing_process_files: dict[str, str])
     assert diff_files(old, with_bpmn(reformatted)).empty, "nor does layout of the text"
     # A flow's name changes the flow only, not the steps it joins.
     renamed = diff_files(old, with_bpmn(rename("f_in_doubt", "Unsure")))
-    assert renamed.changed == [{"id": "f_in_doubt", "type": "sequenceFlow", "name": "Unsure"}]
+    assert [(e["id"], e["type"], e["name"], e["changes"]) for e in renamed.changed] == [
+        ("f_in_doubt", "sequenceFlow", "Unsure", [{"what": "name", "before": "Yes", "after": "Unsure"}])]
 
     def condition(root: etree._Element) -> None:
         [expression] = _by_id(root, "f_in_doubt").iter("{*}conditionExpression")
@@ -344,10 +349,12 @@ def test_the_diff_reads_elements_not_text(sharing_process_files: dict[str, str])
     emergency_rule = "Emergency: the public interest in protecting a child in immediate danger overrides"
     rule = diff_files(old, {**old, "lawful_basis.dmn": old["lawful_basis.dmn"].replace(
         f"<description>{emergency_rule}</description>", "<description>Emergency: share now</description>")})
-    assert rule.changed == [{"id": "confidence_rule3", "type": "rule", "name": "Emergency: share now"}]
-    form = diff_files(old, {**old, "forms/consent.json": old["forms/consent.json"] + "\n"})
-    assert form.as_dict() == {"added": [], "removed": [], "changed": [
-        {"id": "forms/consent.json", "type": "file", "name": "forms/consent.json"}]}
+    assert [(e["id"], e["type"], e["name"]) for e in rule.changed] == [
+        ("confidence_rule3", "rule", "Emergency: share now")]
+    assert rule.changed[0]["changes"] == [
+        {"what": "description", "before": emergency_rule, "after": "Emergency: share now"}]
+    # A form is read question by question: a rewritten file with the same questions is no change.
+    assert diff_files(old, {**old, "forms/consent.json": old["forms/consent.json"] + "\n"}).empty
 
 
 def test_a_schema_default_written_out_or_left_off_is_no_change(sharing_process_files: dict[str, str]) -> None:

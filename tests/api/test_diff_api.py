@@ -1,0 +1,60 @@
+"""The diff over HTTP, between two versions and in a draft: each change with its values before and after,
+its step and what to mark on the diagram; form questions one by one."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.processes import drafts
+from service.processes.service import register_version
+from tests.api.conftest import Api
+from tests.processes.test_drafts import NEW_TIMER, OLD_TIMER, with_manager_timer
+
+KEY, PAT, OLU = "information_sharing", "pat.owner", "olu.owner"
+FORM = "forms/consent.json"
+
+
+def publish_version_2(session_factory: sessionmaker[Session]) -> None:
+    """Version 2: the manager's timer and one question of the consent form changed."""
+    with session_factory.begin() as s:
+        files = drafts.get_version(s, KEY, 1).file_map()
+        form = json.loads(files[FORM])
+        form["properties"]["consent_scope"]["title"] = "What exactly did they agree to?"
+        files = {**files, FORM: json.dumps(form, indent=2),
+                 next(n for n in files if n.endswith(".bpmn")): with_manager_timer(NEW_TIMER)}
+        register_version(session=s, key=KEY, name="Deciding whether to share information", files=files,
+                         author=PAT, change_note="Three working days; a clearer question", now=datetime.now(UTC))
+
+
+def test_the_diff_between_versions_gives_each_value_before_and_after(owners: Api,
+                                                                     session_factory: sessionmaker[Session]) -> None:
+    publish_version_2(session_factory)
+    diff = owners.get(f"/api/processes/{KEY}/diff?from=1&to=2", OLU)
+    assert (diff["added"], diff["removed"]) == ([], [])
+    timer, question = diff["changed"]
+    assert timer == {
+        "id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue", "kind": "timer on a step",
+        "group": {"id": "manager_advice", "name": "Advise and decide", "kind": "step"},
+        "marks": ["manager_overdue"],
+        "changes": [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}]}
+    assert question == {
+        "id": "forms/consent.json#consent_scope", "type": "question", "name": "What exactly did they agree to?",
+        "kind": "question", "file": FORM, "marks": ["consider_consent"],
+        "group": {"id": "form:forms/consent.json", "name": "Form: consent.json", "kind": "form"},
+        "changes": [{"what": "question", "before": "What did they agree to?",
+                     "after": "What exactly did they agree to?"}]}
+    backwards = owners.get(f"/api/processes/{KEY}/diff?from=2&to=1", OLU)
+    assert backwards["changed"][0]["changes"] == [{"what": "timer", "before": NEW_TIMER, "after": OLD_TIMER}]
+
+
+def test_a_drafts_diff_is_the_same_view(owners: Api) -> None:
+    draft = owners.post(f"/api/processes/{KEY}/drafts", PAT, {"bpmn": with_manager_timer(NEW_TIMER),
+                                                              "change_note": "Three working days"}, expect=201)
+    for shown in (draft, owners.get(f"/api/processes/{KEY}/drafts/{draft['id']}", OLU)):
+        [entry] = shown["diff"]["changed"]
+        assert (entry["id"], entry["changes"]) == (
+            "manager_overdue", [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}])
+        assert entry["group"]["name"] == "Advise and decide"
