@@ -8,7 +8,6 @@ compiled, or stops on an expression, is reported, never raised. The run is bound
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +19,8 @@ from service.engine.tracing import Passed, TracedInstance
 from service.errors import InvalidInput
 
 from .samples import Answers, Sample
-from .service import FORMS_PREFIX, validate_files
+from .service import validate_files
+from .trial_forms import answers_problem, form_of, with_defaults
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,7 @@ class _Trial:
         self.delivered: set[str] = set()
         self.fired: set[tuple[str, datetime]] = set()
         self.seen: dict[tuple[str, datetime], TimerMet] = {}
+        self.stopped: Ending | None = None
 
     def go(self, max_steps: int) -> None:
         instance = self.instance
@@ -146,9 +147,9 @@ class _Trial:
             if instance.completed:
                 self.run.ending = Ending("finished", "The case finished")
                 return
-            if self._answer_a_step() or self._deliver_a_message() or self._fire_a_timer():
+            if self._answer_a_step() or (not self.stopped and (self._deliver_a_message() or self._fire_a_timer())):
                 continue
-            self.run.ending = self._waiting()
+            self.run.ending = self.stopped or self._waiting()
             return
         self.run.ending = Ending("too_many_steps", f"The run was stopped after {max_steps} steps: the process may "
                                                    "go round a loop the sample never leaves")
@@ -156,11 +157,20 @@ class _Trial:
     def _answer_a_step(self) -> bool:
         assert self.instance is not None
         for task in self.instance.ready_tasks():
-            answers = self._answers_for(task)
-            if answers is not None:
-                self.used[task.element_id] = self.used.get(task.element_id, 0) + 1
-                self.instance.complete_step(task.task_id, self._with_defaults(task, answers), now=self.clock)
-                return True
+            given = self._answers_for(task)
+            if given is None:
+                continue
+            schema = form_of(self.files, task.form)
+            answers = with_defaults(schema, given)  # as when a person submits the form
+            problem = answers_problem(schema, answers, {**self.instance.task_data(task.task_id), **answers})
+            if problem:
+                lane = f" ({task.lane})" if task.lane else ""
+                self.stopped = Ending("waiting_for_answers", f"Waiting at '{task.name}'{lane}: the sample's answers "
+                                      f"do not fit its form: {problem}", task.element_id, task.name)
+                return False
+            self.used[task.element_id] = self.used.get(task.element_id, 0) + 1
+            self.instance.complete_step(task.task_id, answers, now=self.clock)
+            return True
         return False
 
     def _answers_for(self, task: ReadyTask) -> Answers | None:
@@ -170,16 +180,6 @@ class _Trial:
             turn = self.used.get(task.element_id, 0)
             return given[turn] if turn < len(given) else None
         return given
-
-    def _with_defaults(self, task: ReadyTask, answers: Answers) -> Answers:
-        # A question left out takes the default its form shows, as when a person submits the form.
-        try:
-            schema = json.loads(self.files.get(FORMS_PREFIX + (task.form or ""), "{}"))
-            properties = schema.get("properties") or {}
-            defaults = {k: v["default"] for k, v in properties.items() if isinstance(v, dict) and "default" in v}
-        except (ValueError, AttributeError):
-            defaults = {}
-        return {**defaults, **answers}
 
     def _deliver_a_message(self) -> bool:
         assert self.instance is not None

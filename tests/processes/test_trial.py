@@ -3,6 +3,7 @@ scenario reaches, the changes a draft makes beside the published version, and no
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,6 +141,18 @@ def test_a_broken_condition_is_reported_with_its_element_and_never_raised() -> N
     changes = compare_runs(run("scenario-1"), trial)
     assert any(c.kind == "end" and "stopped with an error" in c.words for c in changes)
     assert any(c.kind == "lawful_basis" and c.words.startswith("Article 6 basis:") for c in changes)
+
+
+def test_a_question_the_sample_does_not_answer_stops_the_run_at_its_step() -> None:
+    files = sharing_files()
+    form = json.loads(files["forms/legitimate_purpose.json"])
+    form["properties"]["lead_agency"] = {"type": "string", "title": "Which agency leads?", "maxLength": 200}
+    form["required"] = [*form.get("required", []), "lead_agency"]
+    trial = run("scenario-1", files | {"forms/legitimate_purpose.json": json.dumps(form)})
+    assert (trial.ending.kind, trial.ending.element_id) == ("waiting_for_answers", "check_purpose")
+    assert "the question 'Which agency leads?' is not answered" in trial.ending.words
+    changes = compare_runs(run("scenario-1"), trial)
+    assert any(c.kind == "end" and "do not fit its form" in c.words for c in changes)
 
 
 def test_a_draft_that_cannot_be_compiled_is_reported_not_raised() -> None:
