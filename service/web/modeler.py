@@ -122,3 +122,17 @@ def draft_diff(key: str, draft_id: str) -> Any:
         summary = drafts.draft_summary(drafts.get_draft(session=db, key=key, draft_id=draft_id))
     return render_template("diff.html", key=key, before=summary["base_version"], after=None,
                            diff=summary["diff"], draft=summary)
+
+
+@web_processes.get("/processes/<key>/diff/diagram")
+def diff_diagram(key: str) -> Any:
+    """The newer diagram of a diff (``?version=<n>`` or ``?draft=<id>``) as XML, for the diff page's viewer."""
+    owner()
+    number, draft_id = query_number("version", words="choose a version number"), request.args.get("draft")
+    if number is None and not draft_id:
+        raise InvalidInput("choose a version or a draft", field="version")
+    with transaction() as db:
+        files = drafts.get_draft(session=db, key=key, draft_id=draft_id).file_map() if draft_id \
+            else drafts.get_version(db, key, number or 0).file_map()
+    diagram = next(text for name, text in sorted(files.items()) if name.endswith(".bpmn"))
+    return diagram, 200, {"Content-Type": "application/xml; charset=utf-8"}
