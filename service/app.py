@@ -35,6 +35,7 @@ from service.web.links import web_links
 from service.web.modeler import web_processes
 from service.web.password import web_account
 from service.web.recipient import recipient
+from service.web.stuck import web_stuck
 from service.web.trials import web_trials
 from service.web.views import web
 
@@ -98,6 +99,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(recipient)
     app.register_blueprint(web_links)
     app.register_blueprint(web_processes)
+    app.register_blueprint(web_stuck)
     app.register_blueprint(web_trials)
     app.register_blueprint(web_admin)
     app.register_blueprint(web_account)

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
+from markupsafe import escape
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.processes.service import register_version
 from tests.api.conftest import ACCOUNTS, Api
+from tests.api.test_web_pages import _csrf, _sign_in
 from tests.processes.test_stuck import BROKEN, FIXED, STEP, stuck_files
 
 STUCK = "/api/processes/stuck/stuck-cases"
@@ -121,3 +124,45 @@ def test_the_endpoints_are_documented(api: Api) -> None:
     assert set(paths["/api/processes/{key}/stuck-cases"]) == {"get"}
     resume = paths["/api/processes/{key}/stuck-cases/{case_id}/resume"]["post"]
     assert {"200", "403", "404", "409"} <= set(resume["responses"])
+
+
+def test_the_stuck_cases_page_says_where_cases_stopped_and_carries_them_on(
+        app: Flask, api: Api, session_factory: sessionmaker[Session]) -> None:
+    publish(session_factory, BROKEN)
+    first, second = stopped_case(api), stopped_case(api)
+    browser = app.test_client()
+    _sign_in(browser, "pat.owner")
+
+    page = browser.get("/processes/stuck/stuck").get_data(as_text=True)
+
+    assert f"2 cases stopped at '{escape(STEP)}' (version 1)" in page
+    assert "days_left" in page and first["reference"] in page and second["reference"] in page
+    assert "No newer version has been published" in page
+    publish(session_factory, FIXED)
+    token = _csrf(browser, "/processes/stuck/stuck")
+    done = browser.post(f"/processes/stuck/stuck/{first['id']}/resume", data={"csrf_token": token},
+                        follow_redirects=True).get_data(as_text=True)
+    assert f"{first['reference']}: It moved from version 1 to version 2. It carried on." in done
+    assert f"1 case stopped at '{escape(STEP)}' (version 1)" in done
+    assert f'data-case="{first["id"]}"' not in done and f'data-case="{second["id"]}"' in done
+    again = browser.post(f"/processes/stuck/stuck/{first['id']}/resume", data={"csrf_token": token},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Nothing was done: the case" in again and "is not stuck (it is active)" in again
+    group = browser.post("/processes/stuck/stuck/resume", data={"csrf_token": token, "element_id": "check",
+                                                                "version": "1"}, follow_redirects=True)
+    assert "1 case tried again: 1 carried on, 0 stopped again." in group.get_data(as_text=True)
+    assert "No case of this process is stuck." in group.get_data(as_text=True)
+
+
+def test_the_stuck_cases_page_is_for_process_owners_only(app: Flask, session_factory: sessionmaker[Session]) -> None:
+    publish(session_factory, BROKEN)
+    browser = app.test_client()
+    _sign_in(browser, "mo.manager")
+    page = browser.get("/processes/stuck/stuck")
+    assert page.status_code == 403 and "changing the process is for process owners" in page.get_data(as_text=True)
+    _sign_in(browser, "pat.owner")
+    assert browser.get("/processes/nope/stuck").status_code == 404
+    token = _csrf(browser, "/processes/stuck/stuck")
+    bad = browser.post("/processes/stuck/stuck/resume", data={"csrf_token": token, "element_id": "check",
+                                                              "version": "x"})
+    assert bad.status_code == 422 and "choose the version the cases stopped on" in bad.get_data(as_text=True)

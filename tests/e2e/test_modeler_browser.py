@@ -36,9 +36,9 @@ def manager_task(database_url: str, case_id: str) -> tuple[int, Any]:
         engine.dispose()
 
 
-def open_modeler(browser: Any, address: str, height: int = 950) -> Any:
+def open_modeler(browser: Any, address: str, height: int = 950, width: int = 1400) -> Any:
     """A process owner's page on the shipped process's modeler, once the diagram is drawn."""
-    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height})
     sign_in(page, address, "pat.owner")
     page.goto(f"{address}/processes/information_sharing/modeler")
     page.wait_for_function("() => window.modelerReady === true")

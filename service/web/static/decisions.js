@@ -2,7 +2,7 @@
 // It keeps no file of its own: it opens the text it is given and, when asked, hands back the edited
 // XML (only if something was changed, so an untouched file is not rewritten on save).
 /* global DmnJS */
-function startDecisionEditor({ canvas, choice, status }) {
+function startDecisionEditor({ canvas, choice, status, changed: onChange = () => {} }) {
   const editor = new DmnJS({ container: canvas });
   const watched = new WeakSet();
   let changed = false;
@@ -16,7 +16,11 @@ function startDecisionEditor({ canvas, choice, status }) {
     if (!viewer || watched.has(viewer)) return;
     watched.add(viewer);
     // Opening a file clears the stack; only an edit (or its undo / redo) changes the document.
-    viewer.get('eventBus').on('commandStack.changed', (event) => { if (event.trigger !== 'clear') changed = true; });
+    viewer.get('eventBus').on('commandStack.changed', (event) => {
+      if (event.trigger === 'clear') return;
+      changed = true;
+      onChange();
+    });
   }
 
   const tables = () => editor.getViews().filter((view) => view.type !== 'drd');
@@ -42,7 +46,7 @@ function startDecisionEditor({ canvas, choice, status }) {
 
   function mark(ids) {
     marks.textContent = ids.map((id) => `#${canvas.id} td[data-row-id="${CSS.escape(id)}"]`).join(', ')
-      + (ids.length ? ' { background: #fbe3df; box-shadow: inset 0 0 0 2px #d4351c; }' : '');
+      + (ids.length ? ' { background: #fbe3df !important; box-shadow: inset 0 0 0 2px #d4351c; }' : '');
   }
 
   return {
