@@ -12,6 +12,7 @@ from service.processes import drafts
 from service.processes.service import register_version
 from tests.api.conftest import Api
 from tests.processes.test_drafts import NEW_TIMER, OLD_TIMER, with_manager_timer
+from tests.signed_in import sign_in_as
 
 KEY, PAT, OLU = "information_sharing", "pat.owner", "olu.owner"
 FORM = "forms/consent.json"
@@ -58,3 +59,22 @@ def test_a_drafts_diff_is_the_same_view(owners: Api) -> None:
         assert (entry["id"], entry["changes"]) == (
             "manager_overdue", [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}])
         assert entry["group"]["name"] == "Advise and decide"
+
+
+def test_the_diff_pages_and_their_diagram_for_a_draft_and_for_versions(owners: Api,
+                                                                      session_factory: sessionmaker[Session]) -> None:
+    draft = owners.post(f"/api/processes/{KEY}/drafts", PAT, {"bpmn": with_manager_timer(NEW_TIMER),
+                                                              "change_note": "Three working days"}, expect=201)
+    publish_version_2(session_factory)
+    client = sign_in_as(owners.client, OLU)
+    page = client.get(f"/processes/{KEY}/drafts/{draft['id']}/diff").get_data(as_text=True)
+    assert "Step: Advise and decide" in page and "in_working_days(3)" in page and "in_working_days(1)" in page
+    assert f"/processes/{KEY}/diff/diagram?draft={draft['id']}" in page
+    assert "Form: consent.json" in client.get(f"/processes/{KEY}/diff?from=1&to=2").get_data(as_text=True)
+    for query, timer in ((f"draft={draft['id']}", NEW_TIMER), ("version=1", OLD_TIMER)):
+        response = client.get(f"/processes/{KEY}/diff/diagram?{query}")
+        assert response.status_code == 200 and response.mimetype == "application/xml"
+        assert timer in response.get_data(as_text=True)
+    for query, status in (("", 422), ("version=x", 422), ("version=9", 404), ("draft=nope", 404)):
+        assert client.get(f"/processes/{KEY}/diff/diagram?{query}").status_code == status, query
+    assert sign_in_as(owners.client, "tess.teacher").get(f"/processes/{KEY}/diff/diagram?version=1").status_code == 403

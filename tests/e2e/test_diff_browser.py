@@ -71,3 +71,39 @@ def test_the_diff_page_shows_values_before_and_after_and_marks_the_diagram(brows
         page.screenshot(path=str(SHOTS / "diff-review.png"), full_page=True)
         assert errors == []
         page.close()
+
+
+DELETE_AND_UNDO = """async ([xml, ids, undo]) => {
+  const holder = document.createElement('div');
+  holder.style.width = '1200px'; holder.style.height = '800px';
+  document.body.appendChild(holder);
+  const modeler = new BpmnJS({ container: holder, moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE } });
+  await modeler.importXML(xml);
+  const registry = modeler.get('elementRegistry');
+  modeler.get('modeling').removeElements(ids.map((id) => registry.get(id)));
+  if (undo) modeler.get('commandStack').undo();
+  return (await modeler.saveXML({ format: true })).xml;
+}"""
+
+
+@pytest.mark.e2e
+def test_deleting_and_undoing_in_the_modeler_shows_no_change(browser: Any, tmp_path: Path) -> None:
+    """The real bpmn-js: a step, a timer and a flow deleted and brought back by undo are no change."""
+    from service.processes.diff import diff_files
+    from tests.workflows.conftest import sharing_files
+
+    old = sharing_files()
+    name = next(n for n in old if n.endswith(".bpmn"))
+    with serving(tmp_path) as address:
+        page = browser.new_page()
+        sign_in(page, address, "olu.owner")
+        page.goto(f"{address}/processes")
+        page.add_script_tag(url=f"{address}/vendor/bpmn-js/bpmn-modeler.production.min.js")
+        page.add_script_tag(url=f"{address}/static/web/spiffworkflow-moddle.js")
+        for ids in (["manager_overdue"], ["manager_advice"], ["f_in_doubt", "record_reminder"]):
+            rewritten = page.evaluate(DELETE_AND_UNDO, [old[name], ids, True])
+            assert rewritten != old[name]
+            assert diff_files(old, {**old, name: rewritten}).empty, ids
+        deleted = page.evaluate(DELETE_AND_UNDO, [old[name], ["manager_overdue"], False])
+        assert "manager_overdue" in [e["id"] for e in diff_files(old, {**old, name: deleted}).removed]
+        page.close()
