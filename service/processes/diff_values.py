@@ -54,6 +54,7 @@ _PART_WORDS = {
     "postScript": "script after the step", "instructionsForEndUser": "instructions",
     "loopCardinality": "repeats (times)", "completionCondition": "stops repeating when",
     "inputExpression": "expression", "description": "description", "annotationEntry": "annotation",
+    "multiInstanceLoopCharacteristics": "repeats for each item", "standardLoopCharacteristics": "repeats as a loop",
 }
 # Not facts: what a flow's ends already say, lane membership (a fact of each step), and the type of
 # an expression's language.
@@ -107,7 +108,8 @@ class _FactReader:
         return f"{element.name} ({value})" if element is not None and element.name else value
 
     def attributes(self, element: etree._Element, facts: Facts, prefix: str = "") -> None:
-        for name, value in sorted((str(k), str(v).strip()) for k, v in element.attrib.items()):
+        for name, value in sorted(((str(k), str(v).strip()) for k, v in element.attrib.items()),
+                                  key=lambda item: (item[0] != "name", item[0])):
             if name in _SKIPPED_ATTRIBUTES or not value or self.defaults.get(name) == value:
                 continue
             word = _attribute_word(name)
@@ -122,7 +124,8 @@ class _FactReader:
             local = _local(child)
             if local in _SKIPPED_PARTS:
                 continue
-            if local == "extensionElements" or local == "properties":
+            if local in ("extensionElements", "properties", "decisionTable"):
+                self.attributes(child, facts, prefix)
                 self.parts(child, facts, prefix)
             elif local == "property":
                 name = child.get("name", "")
@@ -142,12 +145,7 @@ class _FactReader:
         self.attributes(child, inner)
         self.parts(child, inner)
         text = (child.text or "").strip() or inner.pop("text", "")
-        if text:
-            _put(facts, prefix + word, text)
-        if local == "multiInstanceLoopCharacteristics" and "one after another" not in inner:
-            inner["one after another"] = "no"
-        if not text and not inner:
-            _put(facts, prefix + word, "yes")
+        _put(facts, prefix + word, text or "yes")
         for what, value in inner.items():
             _put(facts, f"{prefix}{word}: {what}", value)
 
@@ -226,7 +224,8 @@ def changes(before: Facts, after: Facts, defaults: dict[str, str]) -> list[dict[
     """The facts that differ, in the newer order, then those only the older had."""
     found = []
     for what in [*after, *(w for w in before if w not in after)]:
-        old, new = before.get(what, defaults.get(what)), after.get(what, defaults.get(what))
+        default = defaults.get(what.rsplit(": ", 1)[-1])
+        old, new = before.get(what, default), after.get(what, default)
         if old != new:
             found.append({"what": what, "before": old, "after": new})
     return found
