@@ -1,5 +1,6 @@
 """A process owner in a real browser sees the cases a broken expression stopped, in plain words, publishes a
-fix and presses "Carry on": the cases move to the fixed version and their practitioner's next step opens."""
+fix and presses "Carry on": the cases move to the fixed version and their practitioner's next step opens.
+The page passes an automated accessibility audit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from service.db import make_engine, make_session_factory
 from service.processes.service import register_version
 from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 from tests.processes.test_stuck import BROKEN, FIXED, stuck_files
 
@@ -71,6 +73,7 @@ def test_an_owner_sees_stuck_cases_publishes_a_fix_and_carries_them_on(browser: 
         expect(page.get_by_text("No newer version has been published")).to_be_visible()
         expect(page.get_by_role("cell", name=first, exact=True)).to_be_visible()
         page.screenshot(path=str(SHOTS / "stuck-cases.png"), full_page=True)
+        assert violations(page) == [], "an automated accessibility audit (axe-core, WCAG 2.1 AA) finds nothing"
 
         publish(database_url, FIXED)
         page.reload()
