@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_decision_table_browser import saved_draft_files
 from tests.e2e.test_modeler_browser import open_modeler, save
 from tests.e2e.test_web_journeys import SHOTS, serving
@@ -170,6 +171,7 @@ def test_a_timer_set_with_a_number_and_a_unit_is_saved_in_the_draft(browser: Any
         wanted = 'in_working_hours(2) if urgency == "same_day" else in_school_days(3)'
         expect(page.locator("#prop-timer")).to_have_value(wanted)
         page.screenshot(path=str(SHOTS / "modeler-timer-picker.png"))
+        assert violations(page) == []
 
         find(page, "follow-up overdue").first.click()
         page.fill("#timer-amount", "1.5")
@@ -231,6 +233,7 @@ def test_a_step_for_a_person_from_the_palette_passes_the_checks(browser: Any, tm
         expect(dialog.locator("#person-timer-hint")).to_be_visible()
         dialog.get_by_label("Its form").select_option("advise_and_decide.json")
         page.screenshot(path=str(SHOTS / "modeler-person-step.png"))
+        assert violations(page) == []
         dialog.get_by_role("button", name="Add the step").click()
         expect(dialog).to_be_hidden()
         expect(page.locator("#prop-type")).to_have_text("UserTask")
@@ -238,6 +241,12 @@ def test_a_step_for_a_person_from_the_palette_passes_the_checks(browser: Any, tm
         expect(page.locator("#prop-form")).to_have_value("advise_and_decide.json")
         new_id = page.inner_text("#prop-id")
         assert_in_view(page, new_id)
+        expect(page.locator(f"[data-element-id='{new_id}']")).to_have_count(1)
+        page.get_by_role("button", name="Undo").click()  # the step and its timer, at once
+        expect(page.locator(f"[data-element-id='{new_id}']")).to_have_count(0)
+        expect(page.locator("#canvas .djs-shape[data-element-id^='Event_']")).to_have_count(0)
+        page.get_by_role("button", name="Redo").click()
+        expect(page.locator(f"[data-element-id='{new_id}']")).to_have_count(1)
         assert save(page, "A manager checks the safety plan").startswith("Saved"), page.inner_text("#problems")
         page.close()
     xml = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
@@ -245,4 +254,33 @@ def test_a_step_for_a_person_from_the_palette_passes_the_checks(browser: Any, tm
     assert task and 'value="advise_and_decide.json"' in task.group(0)
     manager_lane = re.search(r'<bpmn:lane id="lane_manager".*?</bpmn:lane>', xml, re.S)
     assert manager_lane and f"<bpmn:flowNodeRef>{new_id}</bpmn:flowNodeRef>" in manager_lane.group(0)
-    assert re.search(rf'<bpmn:boundaryEvent [^>]*attachedToRef="{new_id}"', xml), "the escalation timer"
+    timer = re.search(rf'<bpmn:boundaryEvent [^>]*attachedToRef="{new_id}".*?</bpmn:boundaryEvent>', xml, re.S)
+    assert timer and "in_working_days(1)" in timer.group(0), "the escalation timer"
+
+
+@pytest.mark.e2e
+def test_a_step_for_a_person_follows_the_selected_step_in_its_lane(browser: Any, tmp_path: Path) -> None:
+    with serving(tmp_path) as address:
+        page = open_modeler(browser, address)
+        find(page, "Describe the concern").first.click()
+        pad = page.locator(".djs-context-pad")
+        assert pad.locator(".entry[data-action='append.append-task']").count() == 0, "no bare task"
+        pad.locator(".entry[data-action='append.person-step']").click()
+        dialog = page.get_by_role("dialog", name="A step for a person")
+        expect(dialog.get_by_label("Who does it")).to_have_value("lane_practitioner")
+        expect(dialog.locator("#person-timer-hint")).to_be_hidden()
+        dialog.get_by_label("What the step is called").fill("Ask the family")
+        dialog.get_by_label("Its form").select_option("consent.json")
+        dialog.get_by_role("button", name="Add the step").click()
+        expect(page.locator("#prop-name")).to_have_value("Ask the family")
+        new_id = page.inner_text("#prop-id")
+        joined = page.evaluate("""(id) => window.modeler.get('elementRegistry').get(id).incoming
+            .map((flow) => flow.source.id)""", new_id)
+        assert joined == ["describe_concern"]
+        lane = page.evaluate("""(id) => window.modeler.get('elementRegistry').get(id).businessObject.lanes
+            .map((l) => l.id)""", new_id)
+        assert lane == ["lane_practitioner"]
+        assert_in_view(page, new_id)
+        page.get_by_role("button", name="Undo").click()  # one undo takes the whole step back
+        expect(page.locator(f"[data-element-id='{new_id}']")).to_have_count(0)
+        page.close()

@@ -7,7 +7,7 @@ const ESCALATING_LANES = ['manager', 'dsl'];
 const DROPPED_FROM_PALETTE = ['create.data-object', 'create.data-store', 'create.subprocess-expanded',
   'create.participant-expanded', 'create.group'];
 
-function PersonSteps(palette, contextPad, elementFactory, modeling, canvas, elementRegistry, moddle) {
+function PersonSteps(palette, contextPad, elementFactory, modeling, canvas, elementRegistry, moddle, commandStack) {
   let fields = null;
   let pending = null; // { source } while the dialog is open
 
@@ -68,30 +68,40 @@ function PersonSteps(palette, contextPad, elementFactory, modeling, canvas, elem
     fields.dialog.close();
     const source = pending && pending.source;
     pending = null;
-    const shape = elementFactory.createShape({ type: 'bpmn:UserTask' });
-    const bo = shape.businessObject;
-    bo.name = name;
-    const property = moddle.create('spiffworkflow:Property', { name: 'formJsonSchemaFilename', value: file });
-    const holder = moddle.create('spiffworkflow:Properties', { properties: [property] });
-    bo.extensionElements = moddle.create('bpmn:ExtensionElements', { values: [holder] });
-    const at = place(lane, source);
-    const parent = lane ? lane : canvas.getRootElement();
-    const task = source && source.parent ? modeling.appendShape(source, shape, at)
-      : modeling.createShape(shape, at, parent);
-    if (ESCALATING_LANES.includes(roleOf(lane))) {
-      const timer = elementFactory.createShape({ type: 'bpmn:BoundaryEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' });
-      timer.businessObject.name = `${name}: overdue`;
-      timer.businessObject.cancelActivity = false;
-      timer.businessObject.eventDefinitions[0].timeDate = moddle.create('bpmn:FormalExpression', { body: 'in_working_days(1)' });
-      modeling.createShape(timer, { x: task.x + task.width - 20, y: task.y + task.height }, task, { attach: true });
-    }
+    const context = { name, file, lane, source, at: place(lane, source) };
+    commandStack.execute('person-step.add', context); // one step to undo, timer and all
+    const { task } = context;
     if (fields.created) fields.created(task);
   }
+
+  // Drawing the step (and its timer) as one command, so a single Undo takes it all back.
+  commandStack.register('person-step.add', {
+    preExecute(context) {
+      const { name, file, lane, source, at } = context;
+      const shape = elementFactory.createShape({ type: 'bpmn:UserTask' });
+      const bo = shape.businessObject;
+      bo.name = name;
+      const property = moddle.create('spiffworkflow:Property', { name: 'formJsonSchemaFilename', value: file });
+      const holder = moddle.create('spiffworkflow:Properties', { properties: [property] });
+      bo.extensionElements = moddle.create('bpmn:ExtensionElements', { values: [holder] });
+      const task = source && source.parent ? modeling.appendShape(source, shape, at)
+        : modeling.createShape(shape, at, lane || canvas.getRootElement());
+      if (ESCALATING_LANES.includes(roleOf(lane))) {
+        const timer = elementFactory.createShape({ type: 'bpmn:BoundaryEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' });
+        timer.businessObject.name = `${name}: overdue`;
+        timer.businessObject.cancelActivity = false;
+        timer.businessObject.eventDefinitions[0].timeDate = moddle.create('bpmn:FormalExpression', { body: 'in_working_days(1)' });
+        modeling.createShape(timer, { x: task.x + task.width - 20, y: task.y + task.height }, task, { attach: true });
+      }
+      context.task = task;
+    },
+  });
 
   this.configure = (given) => {
     fields = given;
     fields.lane.addEventListener('change', laneChanged);
     fields.form.addEventListener('submit', (event) => { event.preventDefault(); add(); });
+    fields.form.addEventListener('input', () => { fields.problem.textContent = ''; });
     fields.cancel.addEventListener('click', () => { pending = null; fields.dialog.close(); });
   };
   this.open = open;
@@ -127,6 +137,7 @@ function PersonSteps(palette, contextPad, elementFactory, modeling, canvas, elem
     },
   });
 }
-PersonSteps.$inject = ['palette', 'contextPad', 'elementFactory', 'modeling', 'canvas', 'elementRegistry', 'moddle'];
+PersonSteps.$inject = ['palette', 'contextPad', 'elementFactory', 'modeling', 'canvas', 'elementRegistry', 'moddle',
+  'commandStack'];
 
 const startPersonSteps = { module: { __init__: ['personSteps'], personSteps: ['type', PersonSteps] } };
