@@ -181,11 +181,23 @@ def test_a_timer_set_with_a_number_and_a_unit_is_saved_in_the_draft(browser: Any
         page.select_option("#timer-unit", "working_hours")
         expect(page.locator("#prop-timer")).to_have_value("in_working_hours(1.5)")
 
+        # Calendar days are a duration, not a working-time helper.
+        page.fill("#find", "dsl_receipt_overdue")
+        page.keyboard.press("Enter")
+        page.fill("#timer-amount", "3")
+        page.select_option("#timer-unit", "calendar_days")
+        expect(page.locator("#prop-timer")).to_have_value('"P3D"')
+        expect(page.locator("#timer-raw-note")).to_have_text("Fires after 3 calendar days.")
+
         assert save(page, "School transfers: three school days for routine advice").startswith("Saved")
         page.close()
     xml = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
     assert wanted.replace('"', "&#34;") in xml or wanted in xml
     assert "in_working_hours(1.5)" in xml
+    receipt = re.search(r'<bpmn:boundaryEvent id="dsl_receipt_overdue".*?</bpmn:boundaryEvent>', xml, re.S)
+    assert receipt and re.search(r'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">("|&#34;)P3D("|&#34;)'
+                                 r"</bpmn:timeDuration>", receipt.group(0))
+    assert "timeDate" not in receipt.group(0)
 
 
 @pytest.mark.e2e
@@ -283,4 +295,35 @@ def test_a_step_for_a_person_follows_the_selected_step_in_its_lane(browser: Any,
         assert_in_view(page, new_id)
         page.get_by_role("button", name="Undo").click()  # one undo takes the whole step back
         expect(page.locator(f"[data-element-id='{new_id}']")).to_have_count(0)
+        page.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width,height", [(1400, 950), (820, 1180)])
+def test_the_decision_table_scrolls_in_its_box_with_its_headers_in_view(
+        browser: Any, tmp_path: Path, width: int, height: int) -> None:
+    with serving(tmp_path) as address:
+        page = open_modeler(browser, address, width=width, height=height)
+        page.select_option("#file-choice", "lawful_basis.dmn")
+        page.wait_for_selector("#dmn-canvas:not([hidden]) .tjs-table")
+        page.select_option("#decision-choice", label="Article 6 lawful basis")
+        page.wait_for_selector("#dmn-canvas .decision-table-name:has-text('Article 6 lawful basis')")
+        box = page.locator("#dmn-canvas")
+        box.scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page is not wider"
+        box.evaluate("b => { b.scrollTop = 400; b.scrollLeft = b.scrollWidth; }")
+        page.wait_for_timeout(100)
+        at = page.evaluate("""() => {
+            const box = document.getElementById('dmn-canvas').getBoundingClientRect();
+            const head = document.querySelector('#dmn-canvas thead').getBoundingClientRect();
+            const index = document.querySelector('#dmn-canvas tbody td.rule-index').getBoundingClientRect();
+            const output = document.querySelector('#dmn-canvas thead th.output-cell').getBoundingClientRect();
+            return { boxTop: box.top, boxLeft: box.left, boxRight: box.right,
+                     headTop: head.top, indexLeft: index.left, outLeft: output.left, outRight: output.right };
+        }""")
+        assert abs(at["headTop"] - at["boxTop"]) < 3, at  # the header rows stay at the top of the box
+        assert abs(at["indexLeft"] - at["boxLeft"]) < 3, at  # so do the rule numbers, at its left
+        assert at["outLeft"] >= at["boxLeft"] and at["outRight"] <= at["boxRight"] + 1, at  # the output is reachable
+        expect(page.locator("#dmn-canvas thead th.output-cell").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"modeler-decision-table-{width}.png"))
         page.close()
