@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from .openapi_accounts import account_paths
+from .openapi_drafts import COMMENT_BODY, DRAFT_LIFE_FIELDS, DRAFT_STATUSES, draft_life_paths
 from .openapi_parts import (
     DIFF_ENTRIES,
     DRAFT_ID,
@@ -59,17 +60,21 @@ def _process_paths() -> dict[str, Any]:
                         "drafts": {"type": "array", "items": _ref("Draft")}}}), "403", "404")},
             "post": {
                 **owner, "parameters": PROCESS_KEY,
-                "summary": "Save a draft of the next version: the diagram (and any decision tables or forms to "
-                           "replace). Checked on save: safe XML, the BPMN schema, the engine, every expression, the "
-                           "forms and the sharing policy; 422 lists every problem with its element. A raw body "
-                           "with Content-Type application/xml is taken as the diagram (?change_note=...)",
+                "summary": "Save your draft of the next version (each owner has one per process, edited in "
+                           "place; submit: true also asks for approval): the diagram (and any decision tables "
+                           "or forms to replace). Checked on save: safe XML, the BPMN schema, the engine, every "
+                           "expression, the forms and the sharing policy; 422 lists every problem with its "
+                           "element. A raw body with Content-Type application/xml is taken as the diagram "
+                           "(?change_note=...&submit=true)",
                 "requestBody": {"required": True, "content": {JSON: {"schema": {
                     "type": "object", "required": ["bpmn"], "properties": {
                         "bpmn": {"type": "string"}, "change_note": {"type": "string"},
-                        "files": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+                        "files": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "submit": {"type": "boolean", "default": False}}}},
                     "application/xml": {"schema": {"type": "string"}}}},
-                "responses": _responses(_ok("The draft, with what it changes", _ref("Draft"), "201"),
-                                        "400", "403", "404", "413", "422")}},
+                "responses": _responses({**_ok("Your draft, edited in place, with what it changes", _ref("Draft")),
+                                         **_ok("Your new draft, with what it changes", _ref("Draft"), "201")},
+                                        "400", "403", "404", "409", "413", "422")}},
         "/api/processes/{key}/drafts/{id}": {"get": {
             **owner, "summary": "A draft, with what it changes in its base version", "parameters": DRAFT_ID,
             "responses": _responses(_ok("The draft", _ref("Draft")), "403", "404")}},
@@ -77,8 +82,10 @@ def _process_paths() -> dict[str, Any]:
             **owner, "summary": "A draft's diagram", "parameters": DRAFT_ID,
             "responses": _responses(xml, "403", "404")}},
         "/api/processes/{key}/drafts/{id}/approve": {"post": {
-            **owner, "summary": "Approve another process owner's draft (never your own: four eyes)",
-            "parameters": DRAFT_ID, "responses": _responses(_ok("The draft", _ref("Draft")), "403", "404", "409")}},
+            **owner, "summary": "Approve another process owner's submitted draft (never your own: four eyes), "
+                                "with an optional comment",
+            "parameters": DRAFT_ID, "requestBody": COMMENT_BODY,
+            "responses": _responses(_ok("The draft", _ref("Draft")), "400", "403", "404", "409", "422")}},
         "/api/processes/{key}/drafts/{id}/publish": {"post": {
             **owner, "parameters": DRAFT_ID,
             "summary": "Publish an approved draft as the newest version; open cases move to it where safe "
@@ -139,13 +146,13 @@ def document() -> dict[str, Any]:
                     "added": DIFF_ENTRIES, "changed": DIFF_ENTRIES, "removed": DIFF_ENTRIES}},
                 "Draft": {"type": "object", "required": ["id", "key", "status", "author", "content_hash"],
                           "properties": {"id": ID, "key": {"type": "string"},
-                                         "status": {"type": "string", "enum": ["pending", "approved", "published"]},
+                                         "status": {"type": "string", "enum": DRAFT_STATUSES},
                                          "author": {"type": "string"}, "change_note": {"type": "string"},
                                          "created_at": {"type": "string"}, "content_hash": {"type": "string"},
                                          "base_version": {"type": "integer", "nullable": True},
                                          "approved_by": NULLABLE_TEXT, "approved_at": NULLABLE_TEXT,
                                          "published_version": {"type": "integer", "nullable": True},
-                                         "diff": _ref("VersionDiff")}},
+                                         "diff": _ref("VersionDiff"), **DRAFT_LIFE_FIELDS}},
                 "Section": {"type": "object", "required": ["title", "lines", "parts"], "properties": {
                     "title": {"type": "string"},
                     "lines": {"type": "array", "items": {"type": "object", "required": ["label", "value"],
@@ -278,6 +285,7 @@ def document() -> dict[str, Any]:
                 "requestBody": _body({"type": "object", "required": ["data"], "properties": {"data": OBJECT}}),
                 "responses": {**task_action["responses"], "422": ERRORS["422"]}}},
             **account_paths(),
+            **draft_life_paths(),
             **stuck_paths(),
             "/api/audit/verify": {"get": {"summary": "Walk the audit chain and report any break",
                                           "security": [{"bearer": []}],

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
-from service.errors import InvalidInput
-from service.processes import drafts
+from service.errors import InvalidInput, NotFound
+from service.processes import drafts, lifecycle
 from service.request_guard import accepts_up_to
 
 from .views import body, current_actor, now, transaction
@@ -89,20 +89,21 @@ def list_drafts(key: str) -> Any:
 def create_draft(key: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
-        uploaded, change_note = _upload()
-        draft = drafts.create_draft(session=session, key=key, uploaded=uploaded, actor=actor,
-                                    change_note=change_note, now=now())
-        return jsonify(drafts.draft_summary(draft)), 201
+        uploaded, change_note, submit = _upload()
+        saved = drafts.save_draft(session=session, key=key, uploaded=uploaded, actor=actor,
+                                  change_note=change_note, now=now(), submit=submit)
+        return jsonify(drafts.draft_summary(saved.draft) | {"changed": saved.changed}), 201 if saved.created else 200
 
 
-def _upload() -> tuple[dict[str, str], str]:
-    """The uploaded files and change note: JSON ({"bpmn", "change_note", "files"}) or a raw XML body."""
+def _upload() -> tuple[dict[str, str], str, bool]:
+    """The uploaded files, change note and whether to submit the draft at once: JSON ({"bpmn",
+    "change_note", "files", "submit"}) or a raw XML body (?change_note=...&submit=true)."""
     if request.mimetype in XML_TYPES:
         try:
             text = request.get_data().decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput("the diagram must be UTF-8 text", field="bpmn") from None
-        return {UPLOADED_DIAGRAM: text}, request.args.get("change_note", "")
+        return {UPLOADED_DIAGRAM: text}, request.args.get("change_note", ""), request.args.get("submit") == "true"
     data = body()
     files = data.get("files", {})
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
@@ -118,7 +119,10 @@ def _upload() -> tuple[dict[str, str], str]:
     note = data.get("change_note", "")
     if not isinstance(note, str):
         raise InvalidInput("change_note must be text", field="change_note")
-    return uploaded, note
+    submit = data.get("submit", False)
+    if not isinstance(submit, bool):
+        raise InvalidInput("submit must be true or false", field="submit")
+    return uploaded, note, submit
 
 
 @api_processes.get("/processes/<key>/drafts/<draft_id>")
@@ -140,8 +144,63 @@ def draft_bpmn(key: str, draft_id: str) -> Any:
 def approve_draft(key: str, draft_id: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
-        draft = drafts.approve_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now())
+        draft = drafts.approve_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now(),
+                                     comment=_comment())
         return jsonify(drafts.draft_summary(draft))
+
+
+def _comment() -> str:
+    """The optional ``{"comment": "..."}`` of a step in a draft's review; no body means no comment."""
+    if not request.get_data(cache=True):
+        return ""
+    comment = body().get("comment", "")
+    if not isinstance(comment, str):
+        raise InvalidInput("comment must be text", field="comment")
+    return comment
+
+
+# Steps in a draft's life that take only a comment: its author submits, withdraws or discards it; a
+# second process owner rejects it (a comment is required); anyone comments.
+_REVIEW_STEPS: dict[str, Any] = {
+    "submit": drafts.submit_draft, "withdraw": lifecycle.withdraw_draft, "discard": lifecycle.discard_draft,
+    "reject": lifecycle.reject_draft, "comments": lifecycle.comment_on_draft,
+}
+
+
+@api_processes.post("/processes/<key>/drafts/<draft_id>/<step>")
+@accepts_up_to(MAX_OPTIONS_BYTES)
+def review_step(key: str, draft_id: str, step: str) -> Any:
+    take = _REVIEW_STEPS.get(step)
+    if take is None:
+        raise NotFound(f"a draft has no step '{step[:40]}': use one of {', '.join(sorted(_REVIEW_STEPS))}")
+    with transaction() as session:
+        actor = _owner(session)
+        draft = take(session=session, key=key, draft_id=draft_id, actor=actor, now=now(), comment=_comment())
+        return jsonify(drafts.draft_summary(draft))
+
+
+@api_processes.get("/processes/<key>/drafts/<draft_id>/publish-preview")
+def publish_preview(key: str, draft_id: str) -> Any:
+    with transaction() as session:
+        actor = _owner(session)
+        preview = lifecycle.publish_preview(session=session, key=key, draft_id=draft_id, actor=actor)
+        return jsonify(next_version=preview.next_number,
+                       moving=[_case_move(m) for m in preview.moving], staying=[_case_move(m) for m in preview.staying])
+
+
+def _case_move(move: lifecycle.CaseMove) -> dict[str, Any]:
+    return {"case_id": move.case.id, "reference": move.case.reference, "version": move.case.process_version.number,
+            "reason": move.reason}
+
+
+@api_processes.post("/processes/<key>/versions/<int:number>/rollback")
+@accepts_up_to(MAX_OPTIONS_BYTES)
+def rollback(key: str, number: int) -> Any:
+    with transaction() as session:
+        actor = _owner(session)
+        draft = lifecycle.rollback_draft(session=session, key=key, number=number, actor=actor, now=now(),
+                                         comment=_comment())
+        return jsonify(drafts.draft_summary(draft)), 201
 
 
 @api_processes.post("/processes/<key>/drafts/<draft_id>/publish")

@@ -29,13 +29,14 @@ from service.records.audit import record_event
 from .diff import VersionDiff, diff_files
 from .fact_check import fact_problems
 from .migration import migrate_open_cases, open_cases_before
-from .models import DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
+from .models import OPEN_DRAFT_STATUSES, DraftComment, DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
 from .policy import _executable_process, check_policy
 from .service import latest_version, register_version, validate_files
 from .summaries import draft_diff, draft_summary, process_summary, version_summary
 
 __all__ = [
     "Published",
+    "SavedDraft",
     "VersionDiff",
     "approve_draft",
     "create_draft",
@@ -55,6 +56,8 @@ __all__ = [
     "process_summary",
     "publish_draft",
     "require_process_owner",
+    "save_draft",
+    "submit_draft",
     "version_summary",
 ]
 
@@ -237,7 +240,7 @@ def list_processes(session: Session) -> list[ProcessOverview]:
     for definition in list_definitions(session):
         pending = session.scalar(select(func.count()).select_from(ProcessDraft).where(
             ProcessDraft.definition_key == definition.key,
-            ProcessDraft.status.in_([DraftStatus.PENDING, DraftStatus.APPROVED]))) or 0
+            ProcessDraft.status.in_([DraftStatus.SUBMITTED, DraftStatus.APPROVED]))) or 0
         overviews.append(ProcessOverview(definition, latest_version(session=session, key=definition.key), pending))
     return overviews
 
@@ -286,60 +289,163 @@ def diff_versions(*, session: Session, key: str, from_number: int, to_number: in
 # --- changing -------------------------------------------------------------------------------------------------
 
 
-def create_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor: Actor, change_note: str,
-                 now: datetime) -> ProcessDraft:
+@dataclass
+class SavedDraft:
+    """A save: the owner's draft, whether the save made it (else it edited it in place), and whether its
+    files changed."""
+
+    draft: ProcessDraft
+    created: bool
+    changed: bool
+
+
+def owners_open_draft(session: Session, key: str, username: str) -> ProcessDraft | None:
+    """The one draft of this process still in this owner's hands (working, submitted, rejected or approved)."""
+    return session.scalars(select(ProcessDraft).where(
+        ProcessDraft.definition_key == key, ProcessDraft.author == username,
+        ProcessDraft.status.in_(OPEN_DRAFT_STATUSES)).order_by(ProcessDraft.created_at.desc())).first()
+
+
+def log_step(draft: ProcessDraft, *, actor: Actor, action: str, text: str, now: datetime) -> None:
+    """Add one step to the draft's review thread, in the words of whoever took it."""
+    draft.comments.append(DraftComment(author=actor.username, action=action, text=text, at=now))
+
+
+def save_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor: Actor, change_note: str,
+               now: datetime, submit: bool = False) -> SavedDraft:
     """Save a process owner's draft of the next version, if it passes every check (else 422, nothing stored).
 
-    ``uploaded`` holds one diagram (.bpmn) and optionally decision tables and forms to replace or add;
-    the draft is the newest version's files with these over them.
+    Each owner has one draft per process, edited in place: the uploaded files go over that draft's own
+    files (or, for a new draft, over the newest version's), and it is made from the newest version again.
+    Changing a submitted or approved draft takes it back to working: it must be submitted again. With
+    ``submit`` the draft is also asked to be approved.
     """
     require_process_owner(actor)
     base = latest_version(session=session, key=_definition(session, key).key)
     note = _change_note(change_note)
-    files = _draft_files(base.file_map(), uploaded)
+    draft = owners_open_draft(session, key, actor.username)
+    under = draft.file_map() if draft is not None else base.file_map()
+    files = _draft_files(under, uploaded)
     _refuse(draft_problems(files))
     digest = content_hash(files)
     if digest == base.content_hash:
         raise _invalid(f"nothing has changed: the draft is the same as version {base.number}", field="bpmn")
     same = session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == base.definition_id,
                                                         ProcessVersion.content_hash == digest)).first()
-    if same is not None:
-        raise _invalid(f"the draft is the same as version {same.number}: versions are never repeated, so "
-                       "change something (a note will do) to bring it back", field="bpmn")
-    draft = ProcessDraft(id=str(uuid.uuid4()), definition_key=key, base_version_id=base.id, base_version=base,
-                         files=_json(files), content_hash=digest, author=actor.username,
-                         author_roles_granted_by=actor.roles_granted_by, change_note=note,
-                         status=DraftStatus.PENDING, created_at=now)
-    session.add(draft)
+    if same is not None and not (draft is not None and draft.rollback_of == same.number):
+        raise _invalid(f"the draft is the same as version {same.number}: to bring it back, use \"Roll back to "
+                       f"this version\" on the Processes page", field="bpmn")
+    created = draft is None
+    if draft is None:
+        draft = ProcessDraft(id=str(uuid.uuid4()), definition_key=key, base_version_id=base.id, base_version=base,
+                             files=files_json(files), content_hash=digest, author=actor.username,
+                             author_roles_granted_by=actor.roles_granted_by, change_note=note,
+                             status=DraftStatus.WORKING, created_at=now, updated_at=now)
+        session.add(draft)
+        changed = True
+    else:
+        changed = digest != draft.content_hash or base.id != draft.base_version_id
+        if changed and draft.status in (DraftStatus.SUBMITTED, DraftStatus.APPROVED):
+            log_step(draft, actor=actor, action="withdrawn", now=now,
+                     text=f"Changed after it was {draft.status}: it needs submitting again.")
+            draft.status, draft.approved_by, draft.approved_at = DraftStatus.WORKING, None, None
+        if changed:
+            draft.files, draft.content_hash, draft.updated_at = files_json(files), digest, now
+            draft.base_version_id, draft.base_version = base.id, base
+            if draft.rollback_of is not None and (same is None or same.number != draft.rollback_of):
+                draft.rollback_of = None  # edited: no longer a plain rollback
+        if note:
+            draft.change_note = note
     session.flush()
-    record_event(session=session, actor=actor, action="process_draft_saved", at=now,
-                 summary={"process": key, "draft": draft.id, "base_version": base.number, "content_hash": digest})
+    if changed:
+        record_event(session=session, actor=actor, action="process_draft_saved", at=now,
+                     summary={"process": key, "draft": draft.id, "base_version": base.number,
+                              "content_hash": digest})
+    if submit and draft.status != DraftStatus.SUBMITTED:
+        submit_draft(session=session, key=key, draft_id=draft.id, actor=actor, now=now, comment="")
+    return SavedDraft(draft=draft, created=created, changed=changed)
+
+
+def create_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor: Actor, change_note: str,
+                 now: datetime, submit: bool = False) -> ProcessDraft:
+    """``save_draft``, for callers that need only the draft."""
+    return save_draft(session=session, key=key, uploaded=uploaded, actor=actor, change_note=change_note, now=now,
+                      submit=submit).draft
+
+
+def review_comment(text: object, *, required: str | None = None) -> str:
+    """A review comment: text up to the change note's length; ``required`` says why one is needed."""
+    words = _checked_text(text if text is not None else "", "comment").strip()
+    if len(words) > MAX_CHANGE_NOTE:
+        raise _invalid(f"the comment is longer than {MAX_CHANGE_NOTE} characters", field="comment")
+    if required and not words:
+        raise _invalid(required, field="comment")
+    return words
+
+
+def _up_to_date(session: Session, draft: ProcessDraft, doing: str) -> ProcessVersion:
+    newest = latest_version(session=session, key=draft.definition_key)
+    if draft.base_version_id != newest.id:
+        made_from = draft.base_version.number if draft.base_version else "?"
+        raise Conflict(f"this draft is out of date: it was made from version {made_from} and version "
+                       f"{newest.number} was published since; its author must open it and save it again before "
+                       f"it can be {doing}")
+    return newest
+
+
+def submit_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime,
+                 comment: object = "") -> ProcessDraft:
+    """The author asks a second process owner to approve their working (or rejected) draft."""
+    require_process_owner(actor)
+    draft = get_draft(session, key, draft_id)
+    if draft.author != actor.username:
+        raise Forbidden(f"only {draft.author}, who wrote this draft, can submit it")
+    if draft.status not in (DraftStatus.WORKING, DraftStatus.REJECTED):
+        raise Conflict(f"the draft is {draft.status}: only a working or rejected draft can be submitted")
+    words = review_comment(comment)
+    _up_to_date(session, draft, "submitted")
+    draft.status, draft.submitted_at = DraftStatus.SUBMITTED, now
+    log_step(draft, actor=actor, action="submitted", text=words, now=now)
+    record_event(session=session, actor=actor, action="process_draft_submitted", at=now,
+                 summary={"process": key, "draft": draft.id})
+    session.flush()
     return draft
 
 
-def _json(files: Mapping[str, str]) -> str:
+def files_json(files: Mapping[str, str]) -> str:
     return json.dumps(dict(sorted(files.items())))
 
 
-def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime) -> ProcessDraft:
-    """A second process owner approves a pending draft (four eyes: never its author)."""
-    require_process_owner(actor)
-    draft = get_draft(session, key, draft_id)
+def require_second_owner(draft: ProcessDraft, actor: Actor, doing: str) -> None:
+    """Four eyes: the one who approves or rejects a draft is never its author, nor tied to them by roles."""
     if draft.author == actor.username:
-        raise Forbidden("a second process owner must approve: you wrote this draft")
+        raise Forbidden(f"a second process owner must {doing}: you wrote this draft")
     if actor.roles_granted_by == draft.author:
-        raise Forbidden(f"a second process owner must approve: {draft.author}, who wrote this draft, gave you your "
+        raise Forbidden(f"a second process owner must {doing}: {draft.author}, who wrote this draft, gave you your "
                         "roles, so the two of you are not four independent eyes")
     if draft.author_roles_granted_by == actor.username:
-        raise Forbidden(f"a second process owner must approve: you gave {draft.author}, who wrote this draft, their "
+        raise Forbidden(f"a second process owner must {doing}: you gave {draft.author}, who wrote this draft, their "
                         "roles, so the two of you are not four independent eyes")
-    if draft.status != DraftStatus.PENDING:
+
+
+def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime,
+                  comment: object = "") -> ProcessDraft:
+    """A second process owner approves a submitted draft (four eyes: never its author), with a comment."""
+    require_process_owner(actor)
+    draft = get_draft(session, key, draft_id)
+    require_second_owner(draft, actor, "approve")
+    if draft.status == DraftStatus.WORKING:
+        raise Conflict("the draft has not been submitted for approval yet: its author is still working on it")
+    if draft.status != DraftStatus.SUBMITTED:
         raise Conflict(f"the draft is already {draft.status}")
+    words = review_comment(comment)
+    _up_to_date(session, draft, "approved")
     draft.status = DraftStatus.APPROVED
     draft.approved_by = actor.username
     draft.approved_at = now
+    log_step(draft, actor=actor, action="approved", text=words, now=now)
     record_event(session=session, actor=actor, action="process_draft_approved", at=now,
-                 summary={"process": key, "draft": draft.id, "author": draft.author})
+                 summary={"process": key, "draft": draft.id, "author": draft.author, "comment": words})
     session.flush()
     return draft
 
@@ -364,13 +470,14 @@ def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
     files = draft.file_map()
     _refuse(draft_problems(files))
     version = register_version(session=session, key=key, name=definition.name, files=files, author=draft.author,
-                               change_note=draft.change_note, now=now)
+                               change_note=draft.change_note, now=now, repeat=draft.rollback_of is not None)
     if version.number <= latest.number:
         raise Conflict(f"the draft is the same as version {version.number}")
     version.approved_by = draft.approved_by
     draft.status = DraftStatus.PUBLISHED
     draft.published_version_id = version.id
     draft.published_version = version
+    log_step(draft, actor=actor, action="published", text=f"Published as version {version.number}.", now=now)
     record_event(session=session, actor=actor, action="process_published", at=now,
                  summary={"process": key, "version": version.number, "draft": draft.id, "author": draft.author,
                           "approved_by": draft.approved_by, "content_hash": version.content_hash})

@@ -4,6 +4,7 @@ their own version (a case already waiting on a changed escalation timer keeps th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,8 @@ from service.records.audit import record_event
 from service.tasks.models import HumanTask, TaskStatus
 
 from .diff import Comparison, compare
-from .models import ProcessVersion
-from .service import compiled_process
+from .models import ProcessDefinition, ProcessVersion
+from .service import compiled_process, validate_files
 
 
 def open_cases_before(session: Session, version: ProcessVersion, *, lock: bool = False) -> list[Case]:
@@ -85,3 +86,52 @@ def migrate_open_cases(*, session: Session, key: str, to_version: ProcessVersion
         migrated.append(case.id)
     session.flush()
     return migrated, kept
+
+
+@dataclass
+class CaseMove:
+    """What publishing a draft would do to one open case: move it to the new version, or leave it on its own."""
+
+    case: Case
+    moves: bool
+    reason: str
+
+
+def preview_moves(*, session: Session, key: str, files: dict[str, str]) -> list[CaseMove]:
+    """For each open case of the process, whether publishing these files would move it, and why (nothing
+    is changed)."""
+    target = validate_files(files)
+    cases = session.scalars(select(Case).join(ProcessVersion, Case.process_version_id == ProcessVersion.id)
+                            .join(ProcessDefinition, ProcessVersion.definition_id == ProcessDefinition.id)
+                            .where(ProcessDefinition.key == key, Case.status == CaseStatus.ACTIVE)
+                            .order_by(Case.created_at, Case.id))
+    comparisons: dict[int, Comparison] = {}
+    found = []
+    for case in cases:
+        old = case.process_version
+        if old.id not in comparisons:
+            comparisons[old.id] = compare(old.file_map(), files)
+        found.append(_move(session, case, comparisons[old.id], target))
+    return found
+
+
+def _step_name(comparison: Comparison, step: str) -> str:
+    element = comparison.new.elements.get(("bpmn", step)) or comparison.old.elements.get(("bpmn", step))
+    return (element.name if element is not None else None) or step
+
+
+def _move(session: Session, case: Case, comparison: Comparison, target: Any) -> CaseMove:
+    if comparison.touches_everything:
+        return CaseMove(case, False, "the change cannot be compared step by step, so it stays on its own version")
+    try:
+        instance = Instance.load(target, case.instance_state)
+        instance.ready_tasks()
+        instance.next_timer_at()
+    except Exception:
+        return CaseMove(case, False, "its progress does not fit the new version, so it finishes on its own")
+    touched = _steps_run_or_live(session, case, instance) & comparison.touched_steps()
+    if touched:
+        names = ", ".join(sorted(f"'{_step_name(comparison, step)}'" for step in touched))
+        return CaseMove(case, False, f"it has already reached a changed step ({names}), so it finishes on "
+                                     f"version {case.process_version.number}")
+    return CaseMove(case, True, "none of the changed steps has run in it yet")

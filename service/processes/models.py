@@ -29,10 +29,8 @@ class ProcessVersion(Base):
     """One published version: its files never change once written."""
 
     __tablename__ = "process_version"
-    __table_args__ = (
-        UniqueConstraint("definition_id", "number"),
-        UniqueConstraint("definition_id", "content_hash"),
-    )
+    # The same files may come back as a later version (a rollback), so the content hash is not unique.
+    __table_args__ = (UniqueConstraint("definition_id", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"))
@@ -71,9 +69,22 @@ class ProcessFile(Base):
 
 
 class DraftStatus(StrEnum):
-    PENDING = "pending"
+    """A draft's life: its author edits it in place (working), asks for approval (submitted), may take it
+    back (withdrawn, it is working again); a second process owner rejects it with a comment (rejected, its
+    author may edit it again) or approves it (approved); then it is published, or its author discards it."""
+
+    WORKING = "working"
+    SUBMITTED = "submitted"
+    REJECTED = "rejected"
     APPROVED = "approved"
     PUBLISHED = "published"
+    DISCARDED = "discarded"
+
+
+# Drafts still in someone's hands: each owner has at most one of these per process.
+OPEN_DRAFT_STATUSES = (DraftStatus.WORKING, DraftStatus.SUBMITTED, DraftStatus.REJECTED, DraftStatus.APPROVED)
+# Drafts waiting for a second process owner.
+WAITING_DRAFT_STATUSES = (DraftStatus.SUBMITTED,)
 
 
 class ProcessDraft(Base):
@@ -92,15 +103,37 @@ class ProcessDraft(Base):
     # Who had given the author their roles when they wrote it: never the one to approve it.
     author_roles_granted_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     change_note: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=DraftStatus.PENDING)
+    status: Mapped[str] = mapped_column(String(20), default=DraftStatus.WORKING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When its files last changed (saving edits the owner's draft in place), and when it was last submitted.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The version this draft brings back, when it is a rollback (its files are that version's).
+    rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
     approved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     published_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_version.id"), nullable=True)
 
     base_version: Mapped[ProcessVersion | None] = relationship(foreign_keys=[base_version_id])
     published_version: Mapped[ProcessVersion | None] = relationship(foreign_keys=[published_version_id])
+    comments: Mapped[list[DraftComment]] = relationship(order_by="DraftComment.id", back_populates="draft")
 
     def file_map(self) -> dict[str, str]:
         files: dict[str, str] = json.loads(self.files)
         return files
+
+
+class DraftComment(Base):
+    """One step of a draft's review, in the words of whoever took it: submitted, withdrawn, rejected,
+    approved, published, discarded, or a plain comment."""
+
+    __tablename__ = "process_draft_comment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("process_draft.id"), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    draft: Mapped[ProcessDraft] = relationship(back_populates="comments")

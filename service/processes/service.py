@@ -88,8 +88,10 @@ def register_version(
     author: str,
     change_note: str,
     now: datetime,
+    repeat: bool = False,
 ) -> ProcessVersion:
-    """Store a new immutable version of a process after validating it (the same content twice is one version)."""
+    """Store a new immutable version of a process after validating it. The same content twice is one
+    version, unless ``repeat`` (a rollback brings an earlier version's files back as the newest)."""
     compiled = validate_files(files)
     definition = session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key)).one_or_none()
     if definition is None:
@@ -100,9 +102,9 @@ def register_version(
     existing = session.scalars(
         select(ProcessVersion).where(
             ProcessVersion.definition_id == definition.id, ProcessVersion.content_hash == digest
-        )
-    ).one_or_none()
-    if existing is not None:
+        ).order_by(ProcessVersion.number.desc()).limit(1)
+    ).first()
+    if existing is not None and not repeat:
         return existing
     number = (
         session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.definition_id == definition.id))

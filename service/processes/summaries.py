@@ -38,6 +38,11 @@ def draft_summary(draft: ProcessDraft, *, with_diff: bool = True) -> dict[str, A
         "approved_at": draft.approved_at.isoformat() if draft.approved_at else None,
         "published_version": draft.published_version.number if draft.published_version else None,
         "files": sorted(draft.file_map()),
+        "updated_at": draft.updated_at.isoformat() if draft.updated_at else None,
+        "submitted_at": draft.submitted_at.isoformat() if draft.submitted_at else None,
+        "rollback_of": draft.rollback_of,
+        "comments": [{"author": c.author, "action": c.action, "text": c.text, "at": c.at.isoformat()}
+                     for c in draft.comments],
     }
     if with_diff:
         summary["diff"] = draft_diff(draft).as_dict()

@@ -87,6 +87,7 @@ def publish_with_count_question(api: Api) -> None:
     form = shipped_form()
     form["properties"][COUNT] = {"type": "integer", "title": COUNT_QUESTION, "minimum": 0, "maximum": 30}
     draft = upload(api, form, 201)
+    api.post(f"{DRAFTS}/{draft['id']}/submit", PAT)
     api.post(f"{DRAFTS}/{draft['id']}/approve", OLU)
     assert api.post(f"{DRAFTS}/{draft['id']}/publish", PAT)["version"]["number"] == 2
 

@@ -26,7 +26,8 @@ NOTE = "Three working days for routine advice"
 
 
 def save(api: Api, bpmn: str, user: str = PAT, expect: int = 201, note: str = NOTE) -> Any:
-    return api.post(DRAFTS, user, {"bpmn": bpmn, "change_note": note}, expect=expect)
+    """Save the owner's draft and ask for its approval."""
+    return api.post(DRAFTS, user, {"bpmn": bpmn, "change_note": note, "submit": True}, expect=expect)
 
 
 def stored(session_factory: sessionmaker[Session]) -> tuple[int, int]:
@@ -39,7 +40,7 @@ def test_four_eyes_over_http_from_draft_to_version_2(owners: Api) -> None:
     api = owners
     draft = save(api, with_manager_timer(NEW_TIMER))
     assert (draft["status"], draft["author"], draft["base_version"], draft["change_note"]) == (
-        "pending", PAT, 1, NOTE)
+        "submitted", PAT, 1, NOTE)
     changed = [{"id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue", "kind": "timer on a step",
                 "group": {"id": "manager_advice", "name": "Advise and decide", "kind": "step"},
                 "marks": ["manager_overdue"], "changes": [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}]}]
@@ -133,11 +134,11 @@ def test_hostile_xml_sent_as_the_raw_body_is_refused(owners: Api, session_factor
 
 def test_a_raw_xml_body_is_the_diagram_and_publish_may_keep_open_cases(owners: Api) -> None:
     api = owners
-    response = api.call("POST", f"{DRAFTS}?change_note=Renamed+the+record+step", PAT,
+    response = api.call("POST", f"{DRAFTS}?change_note=Renamed+the+record+step&submit=true", PAT,
                         data=edited(rename("record_decision", "Record the decision")), content_type="text/xml")
     assert response.status_code == 201, response.get_json()
     draft = response.get_json()
-    assert draft["change_note"] == "Renamed the record step"
+    assert (draft["change_note"], draft["status"]) == ("Renamed the record step", "submitted")
     assert [c["id"] for c in draft["diff"]["changed"]] == ["record_decision"]
     api.post(f"{DRAFTS}/{draft['id']}/approve", OLU)
     assert api.post(f"{DRAFTS}/{draft['id']}/publish", OLU, {"migrate": "yes"}, expect=422)["field"] == "migrate"
@@ -179,13 +180,17 @@ ENDPOINTS: dict[str, Endpoint] = {
     "draft_bpmn": lambda d: ("GET", f"{DRAFTS}/{d}/bpmn", None),
     "approve_draft": lambda d: ("POST", f"{DRAFTS}/{d}/approve", None),
     "publish_draft": lambda d: ("POST", f"{DRAFTS}/{d}/publish", None),
+    "publish_preview": lambda d: ("GET", f"{DRAFTS}/{d}/publish-preview", None),
+    "rollback": lambda d: ("POST", f"/api/processes/{KEY}/versions/1/rollback", {"comment": "x"}),
+    **{f"review_step:{step}": (lambda step: lambda d: ("POST", f"{DRAFTS}/{d}/{step}", {"comment": "x"}))(step)
+       for step in ("submit", "withdraw", "reject", "discard", "comments")},
 }
 
 
 def test_the_list_covers_every_process_endpoint(app: Any) -> None:
-    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api_processes.")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    assert len(routes) == len(ENDPOINTS)
+    views = {rule.endpoint.removeprefix("api_processes.") for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("api_processes.")}
+    assert views == {name.split(":")[0] for name in ENDPOINTS}
 
 
 @pytest.mark.parametrize("user", [u for u in [*ACCOUNTS, ANONYMOUS] if u != PAT])
@@ -203,7 +208,7 @@ def test_only_process_owners_reach_the_process_endpoints(owners: Api, session_fa
         if user == ANONYMOUS and method == "POST":
             assert api.client.post(path).status_code == 401, "even without a body"
     assert stored(session_factory) == before
-    assert api.get(f"{DRAFTS}/{draft['id']}", PAT)["status"] == "pending", "nothing changed"
+    assert api.get(f"{DRAFTS}/{draft['id']}", PAT)["status"] == "submitted", "nothing changed"
 
 
 @pytest.mark.parametrize(("method", "path"), [("POST", "/api/processes/{key}/drafts"),

@@ -75,8 +75,9 @@ def rename(element_id: str, name: str) -> Callable[[etree._Element], None]:
 
 def save(s: Session, bpmn: str, *, actor: Actor = PAT, note: str = "", now: datetime,
          others: dict[str, str] | None = None) -> ProcessDraft:
+    """Save the owner's draft and ask for its approval."""
     return create_draft(session=s, key=PROCESS_KEY, uploaded={UPLOAD: bpmn, **(others or {})}, actor=actor,
-                        change_note=note, now=now)
+                        change_note=note, now=now, submit=True)
 
 
 def refused(sessions: sessionmaker[Session], uploaded: dict[str, str], now: datetime) -> InvalidInput:
@@ -207,14 +208,14 @@ def test_only_process_owners_change_the_process(sessions: sessionmaker[Session],
 # --- a valid change, four eyes, publishing ------------------------------------------------------------------------
 
 
-def test_a_valid_change_saves_as_a_pending_draft_over_the_newest_version(
+def test_a_valid_change_saves_as_a_submitted_draft_over_the_newest_version(
         sessions: sessionmaker[Session], now: datetime, sharing_process_files: dict[str, str]) -> None:
     with sessions.begin() as s:
         draft = save(s, with_manager_timer(NEW_TIMER), note="Three working days for routine advice", now=now)
         draft_id = draft.id
     with sessions() as s:
         draft = drafts.get_draft(s, PROCESS_KEY, draft_id)
-        assert (draft.status, draft.author, draft.base_version.number) == ("pending", "pat.owner", 1)
+        assert (draft.status, draft.author, draft.base_version.number) == ("submitted", "pat.owner", 1)
         files = draft.file_map()
         assert set(files) == set(sharing_process_files), "the uploaded diagram replaced the version's"
         assert [n for n in files if files[n] != sharing_process_files[n]] == ["information_sharing.bpmn"]
@@ -258,15 +259,16 @@ def test_a_second_owner_approves_and_publishing_makes_version_2(sessions: sessio
         with pytest.raises(Conflict, match="already published as version 2"):
             publish_draft(session=s, key=PROCESS_KEY, draft_id=draft_id, actor=OLU, now=later)
         actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
-        assert actions == ["process_draft_saved", "process_draft_approved", "process_published"]
+        assert actions == ["process_draft_saved", "process_draft_submitted", "process_draft_approved",
+                           "process_published"]
         assert verify_chain(session=s).ok
 
 
 def test_a_draft_made_from_an_older_version_cannot_be_published(sessions: sessionmaker[Session],
                                                                 now: datetime) -> None:
     with sessions.begin() as s:
-        stale_id = save(s, edited(rename("record_decision", "Record the decision")), now=now).id
-        approve_draft(session=s, key=PROCESS_KEY, draft_id=stale_id, actor=OLU, now=now)
+        stale_id = save(s, edited(rename("record_decision", "Record the decision")), actor=OLU, now=now).id
+        approve_draft(session=s, key=PROCESS_KEY, draft_id=stale_id, actor=PAT, now=now)
     publish_timer_change(sessions, now)
     with sessions() as s, pytest.raises(Conflict, match="another version was published since"):
         publish_draft(session=s, key=PROCESS_KEY, draft_id=stale_id, actor=PAT, now=now)

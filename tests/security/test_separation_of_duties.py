@@ -45,16 +45,16 @@ def test_an_owner_given_the_role_by_a_drafts_author_cannot_approve_it(api: Api,
     api.call("PATCH", "/api/users/ann.admin", "sam.admin", 200, json={"roles": ["process_owner"]})
     api.tokens.pop("ann.admin")  # the change signed her out: she signs in again
 
-    draft = api.post(DRAFTS, "ann.admin", {"bpmn": with_manager_timer(NEW_TIMER), "change_note": "Ann's change"},
-                     expect=201)
+    draft = api.post(DRAFTS, "ann.admin", {"bpmn": with_manager_timer(NEW_TIMER), "change_note": "Ann's change",
+                                           "submit": True}, expect=201)
     refused = api.post(f"{DRAFTS}/{draft['id']}/approve", "lou.owner", expect=403)
     assert "ann.admin, who wrote this draft, gave you your roles" in refused["error"]
 
-    lous = api.post(DRAFTS, "lou.owner", {"bpmn": with_manager_timer(NEW_TIMER), "change_note": "Lou's change"},
-                    expect=201)
+    lous = api.post(DRAFTS, "lou.owner", {"bpmn": with_manager_timer(NEW_TIMER), "change_note": "Lou's change",
+                                          "submit": True}, expect=201)
     refused = api.post(f"{DRAFTS}/{lous['id']}/approve", "ann.admin", expect=403)
     assert "you gave lou.owner, who wrote this draft, their roles" in refused["error"]
-    assert api.get(f"{DRAFTS}/{draft['id']}", "olu.owner")["status"] == "pending", "nothing changed"
+    assert api.get(f"{DRAFTS}/{draft['id']}", "olu.owner")["status"] == "submitted", "nothing changed"
 
     approved = api.post(f"{DRAFTS}/{draft['id']}/approve", "olu.owner")
     assert (approved["status"], approved["approved_by"]) == ("approved", "olu.owner")
