@@ -228,3 +228,30 @@ def test_anything_unreadable_is_shown_as_a_file_not_an_error(sharing_process_fil
     broken = diff_files(old, {**old, BPMN: "<not a diagram"})
     assert [(e["type"], e["values"]) for e in broken.added] == [("file", [{"what": "size", "value": "14 characters"}])]
     assert "manager_advice" in [e["id"] for e in broken.removed]
+
+
+def test_hit_policy_and_interrupting_read_their_defaults_when_left_off(sharing_process_files: Files) -> None:
+    old = sharing_process_files
+    dmn = {**old, DMN: old[DMN].replace('id="article6_basis_table" hitPolicy="UNIQUE"',
+                                        'id="article6_basis_table" hitPolicy="FIRST"')}
+    assert changed(old, dmn) == {"article6_basis": [{"what": "hit policy", "before": "UNIQUE", "after": "FIRST"}]}
+
+    def keep_the_step(root: etree._Element) -> None:
+        by_id(root, "manager_overdue").set("cancelActivity", "false")
+
+    assert changed(old, edit(old, BPMN, keep_the_step)) == {
+        "manager_overdue": [{"what": "stops the step", "before": "yes", "after": "no"}]}
+
+
+SCRIPTED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>
+<bpmn:scriptTask id="work_out" name="Work out the deadline"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+<bpmn:sequenceFlow id="f" sourceRef="s" targetRef="work_out"/></bpmn:process></bpmn:definitions>"""
+
+
+def test_a_script_before_and_after() -> None:
+    old, new = ({"p.bpmn": SCRIPTED.format(script=s)} for s in ("days = 3", "days = 2"))
+    [entry] = diff_files(old, new).changed
+    assert (entry["kind"], entry["changes"]) == ("script task", [{"what": "script", "before": "days = 3",
+                                                                  "after": "days = 2"}])
