@@ -86,16 +86,27 @@ def _plain_value(name: str, value: str) -> str:
     return value
 
 
-def _clip(text: str) -> str:
-    text = " ".join(text.split()) if "\n" not in text.strip() else text.strip()
-    return text if len(text) <= _VALUE_CHARS else text[:_VALUE_CHARS] + "…"
+def clip(text: str | None, start: int = 0) -> str | None:
+    """A value as shown: at most ``_VALUE_CHARS`` characters from ``start`` (values are compared whole)."""
+    if text is None or (len(text) <= _VALUE_CHARS and not start):
+        return text
+    return ("…" if start else "") + text[start:start + _VALUE_CHARS] + ("…" if start + _VALUE_CHARS < len(text) else "")
+
+
+def _shown(old: str | None, new: str | None) -> tuple[str | None, str | None]:
+    """Two long values as shown: each from a little before where they first differ."""
+    start = 0
+    if old is not None and new is not None and max(len(old), len(new)) > _VALUE_CHARS:
+        same = next((n for n, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+        start = max(0, same - 200)
+    return clip(old, start), clip(new, start)
 
 
 def _put(facts: Facts, what: str, value: str) -> None:
     label, n = what, 2
     while label in facts:
         label, n = f"{what} ({n})", n + 1
-    facts[label] = _clip(value)
+    facts[label] = value.strip()
 
 
 class _FactReader:
@@ -227,9 +238,10 @@ def changes(before: Facts, after: Facts, defaults: dict[str, str]) -> list[dict[
         default = defaults.get(what.rsplit(": ", 1)[-1])
         old, new = before.get(what, default), after.get(what, default)
         if old != new:
-            found.append({"what": what, "before": old, "after": new})
+            shown_old, shown_new = _shown(old, new)
+            found.append({"what": what, "before": shown_old, "after": shown_new})
     return found
 
 
 def values(facts: Facts) -> list[dict[str, str]]:
-    return [{"what": what, "value": value} for what, value in facts.items()]
+    return [{"what": what, "value": clip(value) or ""} for what, value in facts.items()]

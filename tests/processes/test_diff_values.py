@@ -255,3 +255,19 @@ def test_a_script_before_and_after() -> None:
     [entry] = diff_files(old, new).changed
     assert (entry["kind"], entry["changes"]) == ("script task", [{"what": "script", "before": "days = 3",
                                                                   "after": "days = 2"}])
+
+
+def test_a_long_value_is_shown_from_where_it_changed_and_compared_whole(sharing_process_files: Files) -> None:
+    old = sharing_process_files
+    long_condition = "unsure == True and " + " and ".join(["urgency != 'emergency'"] * 200)
+
+    def condition(root: etree._Element, tail: str) -> None:
+        [expression] = by_id(root, "f_in_doubt").iter("{*}conditionExpression")
+        expression.text = long_condition + tail
+
+    before = edit(old, BPMN, lambda root: condition(root, " and True"))
+    after = edit(old, BPMN, lambda root: condition(root, " and False"))
+    [change] = changed(before, after)["f_in_doubt"]
+    assert change["before"].startswith("…") and change["before"].endswith(" and True")
+    assert change["after"].startswith("…") and change["after"].endswith(" and False")
+    assert len(change["after"]) < 2100

@@ -39,7 +39,7 @@
   }
 
   function show(ids) {
-    const elements = ids.map((id) => registry.get(id)).filter(Boolean);
+    const elements = ids.map((id) => registry.get(id));
     if (!elements.length) return;
     selection.select(elements);
     bringIntoView(elements);
@@ -50,7 +50,7 @@
 
   function markAll() {
     entries.forEach((entry) => {
-      const ids = entry.dataset.marks.split(' ').filter((id) => id && registry.get(id));
+      const ids = entry.dataset.marks.split(' ').filter((id) => id && (registry.get(id) || {}).id === id);
       const button = entry.querySelector('button.diff-show');
       ids.forEach((id) => canvas.addMarker(id, 'mark-' + entry.dataset.status));
       if (!button) return;
