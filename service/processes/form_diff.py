@@ -89,8 +89,18 @@ def _conditions(form: dict[str, Any]) -> dict[str, list[str]]:
                 words.append(f"{title} is {_choice_title(question, test['const'])}")
         if words:
             for key in needed:
-                found.setdefault(str(key), []).append(" and ".join(words))
+                _add_condition(found.setdefault(str(key), []), " and ".join(words))
     return found
+
+
+def _add_condition(conditions: list[str], condition: str) -> None:
+    """``A is x`` then ``A is y`` read as one: ``A is x or y``."""
+    for n, known in enumerate(conditions):
+        question, _, _ = known.rpartition(" is ")
+        if question and " and " not in known and " and " not in condition and condition.startswith(question + " is "):
+            conditions[n] = f"{known} or {condition.removeprefix(question + ' is ')}"
+            return
+    conditions.append(condition)
 
 
 def _question_facts(schema: dict[str, Any], required: str) -> Facts:

@@ -271,3 +271,19 @@ def test_a_long_value_is_shown_from_where_it_changed_and_compared_whole(sharing_
     assert change["before"].startswith("…") and change["before"].endswith(" and True")
     assert change["after"].startswith("…") and change["after"].endswith(" and False")
     assert len(change["after"]) < 2100
+
+
+def test_a_question_needed_only_for_some_answers_says_which(sharing_process_files: Files) -> None:
+    old = sharing_process_files
+
+    def no_longer_for_a_refusal(form: dict[str, Any]) -> None:
+        for rule in form["allOf"]:
+            if rule["if"]["properties"].get("consent_result", {}).get("const") == "refused":
+                rule["then"]["required"].remove("subject_can_consent")
+
+    entries = {e["id"]: e["changes"] for e in diff_files(old, edit_form(old, no_longer_for_a_refusal)).changed}
+    assert entries == {"forms/consent.json#subject_can_consent": [{
+        "what": "must be answered",
+        "before": "when What happened about consent? is Consent refused or Consent given, then withdrawn or "
+                  "Consent not sought",
+        "after": "when What happened about consent? is Consent given, then withdrawn or Consent not sought"}]}
