@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from service.db import make_engine, make_session_factory
 from service.processes import drafts
 from service.processes.service import register_version
+from tests.e2e.test_accessibility import AXE, RULES
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 from tests.processes.test_drafts import NEW_TIMER, OLD_TIMER, with_manager_timer
 
@@ -35,6 +36,17 @@ def publish_version_2(database_url: str) -> None:
                              author="pat.owner", change_note="Three working days", now=datetime.now(UTC))
     finally:
         engine.dispose()
+
+
+def serious_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical findings (WCAG 2.1 A and AA), outside the bpmn-js canvas."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    return list(page.evaluate("""async (rules) => {
+        const result = await axe.run({ include: [['body']], exclude: [['#diff-canvas']] },
+                                     { runOnly: { type: 'tag', values: rules } });
+        return result.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+            .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }""", RULES))
 
 
 @pytest.mark.e2e
@@ -70,6 +82,7 @@ def test_the_diff_page_shows_values_before_and_after_and_marks_the_diagram(brows
         expect(page.locator("#diff-diagram-status")).to_contain_text("Advice overdue")
         page.screenshot(path=str(SHOTS / "diff-review.png"), full_page=True)
         assert errors == []
+        assert serious_problems(page) == [], "the page around the diagram passes an accessibility audit"
         page.close()
 
 
