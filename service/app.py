@@ -31,6 +31,7 @@ from service.signing_key import session_signing_key
 from service.uktime import to_uk_input, uk_time
 from service.web import headers
 from service.web.admin import web_admin
+from service.web.draft_review import web_drafts
 from service.web.links import web_links
 from service.web.modeler import web_processes
 from service.web.password import web_account
@@ -99,6 +100,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(recipient)
     app.register_blueprint(web_links)
     app.register_blueprint(web_processes)
+    app.register_blueprint(web_drafts)
     app.register_blueprint(web_stuck)
     app.register_blueprint(web_trials)
     app.register_blueprint(web_admin)

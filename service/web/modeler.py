@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from service.actors import Actor
 from service.api.processes import MAX_UPLOAD_BYTES
 from service.errors import DomainError, InvalidInput, Malformed
-from service.processes import drafts
+from service.processes import drafts, stuck
 from service.request_guard import accepts_up_to, checked_loads, query_number
 
 from .context import actor, now, transaction
@@ -32,17 +32,24 @@ def processes() -> Any:
     current = owner()
     with transaction() as db:
         listed = [{"definition": d, "versions": list(reversed(d.versions)),
-                   "drafts": drafts.list_drafts(session=db, key=d.key)} for d in drafts.list_definitions(session=db)]
+                   "drafts": drafts.list_drafts(session=db, key=d.key),
+                   "mine": drafts.owners_open_draft(db, d.key, current.username),
+                   "stuck": sum(len(g.cases) for g in stuck.list_stuck_cases(session=db, key=d.key, actor=current))}
+                  for d in drafts.list_definitions(session=db)]
         page = render_template("processes.html", processes=listed, me=current.username)
     return page
 
 
 @web_processes.get("/processes/<key>/modeler")
 def modeler(key: str) -> Any:
-    owner()
+    current = owner()
     draft_id = request.args.get("draft")
     with transaction() as db:
         version = drafts.latest(session=db, key=key)
+        if not draft_id:
+            # Saving goes into the owner's one draft, so the modeler opens it rather than the version.
+            mine = drafts.owners_open_draft(db, key, current.username)
+            draft_id = mine.id if mine is not None else None
         files = drafts.get_draft(session=db, key=key, draft_id=draft_id).file_map() if draft_id \
             else version.file_map()
     editable = {name: text for name, text in sorted(files.items()) if not name.endswith(".bpmn")}
@@ -82,25 +89,6 @@ def _uploaded() -> dict[str, str]:
     if not isinstance(others, dict) or not all(isinstance(v, str) for v in others.values()):
         raise Malformed("the edited files must map file names to their text")
     return {bpmn_name: bpmn, **others}
-
-
-@web_processes.post("/processes/<key>/drafts/<draft_id>/approve")
-def approve(key: str, draft_id: str) -> Any:
-    with transaction() as db:
-        drafts.approve_draft(session=db, key=key, draft_id=draft_id, actor=owner(), now=now())
-    flash("Approved: it can now be published.")
-    return redirect(url_for("web_processes.processes"))
-
-
-@web_processes.post("/processes/<key>/drafts/<draft_id>/publish")
-def publish(key: str, draft_id: str) -> Any:
-    with transaction() as db:
-        published = drafts.publish_draft(session=db, key=key, draft_id=draft_id, actor=owner(), now=now(),
-                                         migrate=request.form.get("migrate", "1") == "1")
-        number = published.version.number
-    flash(f"Published version {number}. New cases use it; {len(published.migrated)} open case(s) moved to it "
-          f"safely; {len(published.kept)} continue on their own version.")
-    return redirect(url_for("web_processes.processes"))
 
 
 @web_processes.get("/processes/<key>/diff")

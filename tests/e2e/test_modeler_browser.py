@@ -63,7 +63,8 @@ def save(page: Any, note: str) -> str:
 
 
 @pytest.mark.e2e
-def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(browser: Any, tmp_path: Path) -> None:
+def test_a_timer_change_is_submitted_approved_with_a_comment_published_and_rolled_back(browser: Any,
+                                                                                       tmp_path: Path) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serving(tmp_path) as address:
         database_url = f"sqlite:///{tmp_path / 'web.db'}"
@@ -98,27 +99,68 @@ def test_a_timer_change_is_checked_approved_by_a_second_owner_and_published(brow
         assert page.locator(".problem").count() == 0
         page.screenshot(path=str(SHOTS / "modeler-saved.png"), full_page=True)
 
+        # Saved is not yet asked for: Pat submits the draft from its page, with a note for the approver.
         page.get_by_role("link", name="Processes").first.click()
-        assert "waiting for a second process owner" in page.inner_text("table.drafts")
+        assert "being written" in page.inner_text("table.drafts")
+        page.get_by_role("link", name="Managers get three working days for routine advice").click()
+        expect(page.get_by_role("heading", name="Draft of version 2, by pat.owner")).to_be_visible()
         assert page.get_by_role("button", name="Approve").count() == 0, "nobody approves their own change"
+        page.get_by_label("A note for the approver (optional)").fill("Routine advice rarely needs the same day")
+        page.get_by_role("button", name="Submit for approval").click()
+        assert "Submitted" in page.inner_text("[role=status]")
+        assert "Submitted: waiting for a second process owner" in page.inner_text(".draft-status")
         page.get_by_role("link", name="What changed").click()
         assert "manager_overdue" in page.inner_text("ul.diff-changed")
         assert page.locator("ul.diff-changed li").count() == 1, "only the timer: the modeler's rewrite is no change"
         page.get_by_role("button", name="Sign out").click()
 
+        # Olu is told a draft waits, approves it with a comment, and sees which cases move before publishing.
         sign_in(page, address, "olu.owner")
+        expect(page.get_by_role("link", name="Processes (1 to review)")).to_be_visible()
+        page.get_by_role("link", name="Managers get three working days for routine advice").first.click()
+        assert "Routine advice rarely needs the same day" in page.inner_text("ol.review-thread")
         page.get_by_role("button", name="Approve").click()
-        page.get_by_role("button", name="Publish").click()
+        assert page.locator("[role=status]").count() == 0, "an approval without a reason is not sent"
+        page.get_by_label("Why you approve it").fill("Checked the diff: only the manager's timer changes")
+        page.get_by_role("button", name="Approve").click()
+        assert "Approved: it can now be published." in page.inner_text("[role=status]")
+        assert "olu.owner approved it" in page.inner_text("ol.review-thread")
+        page.get_by_role("link", name="Publish…").click()
+        expect(page.get_by_role("heading", name="Publish version 2?")).to_be_visible()
+        assert "(0)" in page.get_by_role("heading", name="Open cases that would move").inner_text()
+        staying = page.inner_text("table.staying")
+        assert "it has already reached a changed step ('Advice overdue', 'Advise and decide')" in staying
+        page.screenshot(path=str(SHOTS / "publish-preview.png"), full_page=True)
+        page.get_by_role("button", name="Publish version 2").click()
         flash = page.inner_text("[role=status]")
         assert "Published version 2" in flash and "1 continue on their own version" in flash
         assert "olu.owner" in page.inner_text("table.versions")
         page.screenshot(path=str(SHOTS / "modeler-published.png"), full_page=True)
+        fresh = start_and_complete(database_url, "tess.teacher", UNSURE_STEPS)
+        new_version, new_due = manager_task(database_url, fresh)
+        assert new_version == 2 and manager_task(database_url, waiting) == (1, old_due), \
+            "the waiting case keeps its timer"
+        assert new_due > old_due, "three working days, not one"
+
+        # Olu rolls back to version 1; Pat approves the rollback and publishes it as version 3.
+        rollback = page.locator("tr[data-version='1'] details.rollback")
+        rollback.locator("summary").click()
+        rollback.get_by_label("Why version 1 should come back").fill("Managers asked for one day again")
+        rollback.get_by_role("button", name="Submit the rollback for approval").click()
+        expect(page.get_by_role("heading", name="Roll back to version 1, by olu.owner")).to_be_visible()
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, address, "pat.owner")
+        page.get_by_role("link", name="Roll back to version 1: Managers asked for one day again").first.click()
+        page.get_by_label("Why you approve it").fill("Agreed")
+        page.get_by_role("button", name="Approve").click()
+        page.get_by_role("link", name="Publish…").click()
+        page.get_by_role("button", name="Publish version 3").click()
+        assert "Published version 3" in page.inner_text("[role=status]")
         page.close()
 
-    fresh = start_and_complete(database_url, "tess.teacher", UNSURE_STEPS)
-    new_version, new_due = manager_task(database_url, fresh)
-    assert new_version == 2 and manager_task(database_url, waiting) == (1, old_due), "the waiting case keeps its timer"
-    assert new_due > old_due, "three working days, not one"
+    rolled_back = start_and_complete(database_url, "tess.teacher", UNSURE_STEPS)
+    version, due = manager_task(database_url, rolled_back)
+    assert version == 3 and due < new_due, "version 3 is version 1 again: one working day"
 
 
 @pytest.mark.e2e
