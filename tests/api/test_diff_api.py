@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
+import jsonschema
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.processes import drafts
@@ -19,22 +21,52 @@ FORM = "forms/consent.json"
 
 
 def publish_version_2(session_factory: sessionmaker[Session]) -> None:
-    """Version 2: the manager's timer and one question of the consent form changed."""
+    """Version 2: the manager's timer and one question of the consent form changed, and a question added."""
     with session_factory.begin() as s:
         files = drafts.get_version(s, KEY, 1).file_map()
         form = json.loads(files[FORM])
         form["properties"]["consent_scope"]["title"] = "What exactly did they agree to?"
+        form["properties"]["consent_witness"] = {"type": "string", "title": "Who else was there?", "maxLength": 200}
         files = {**files, FORM: json.dumps(form, indent=2),
                  next(n for n in files if n.endswith(".bpmn")): with_manager_timer(NEW_TIMER)}
         register_version(session=s, key=KEY, name="Deciding whether to share information", files=files,
                          author=PAT, change_note="Three working days; a clearer question", now=datetime.now(UTC))
 
 
+def _json_schema(schema: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: ``nullable`` becomes a null type."""
+    if isinstance(schema, list):
+        return [_json_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _json_schema(v) for k, v in schema.items() if k != "nullable"}
+    if schema.get("nullable"):
+        out["type"] = [schema["type"], "null"]
+    return out
+
+
+def assert_documented(api: Api, diff: dict[str, Any]) -> None:
+    """The diff matches the VersionDiff schema of the OpenAPI document, with every field it holds described."""
+    schemas = api.get("/api/openapi.json")["components"]["schemas"]
+    version_diff = _json_schema(schemas["VersionDiff"])
+    jsonschema.validate(diff, version_diff)
+    described = set(version_diff["properties"]["changed"]["items"]["properties"])
+    for entry in [*diff["added"], *diff["changed"], *diff["removed"]]:
+        assert set(entry) <= described, set(entry) - described
+
+
 def test_the_diff_between_versions_gives_each_value_before_and_after(owners: Api,
                                                                      session_factory: sessionmaker[Session]) -> None:
     publish_version_2(session_factory)
     diff = owners.get(f"/api/processes/{KEY}/diff?from=1&to=2", OLU)
-    assert (diff["added"], diff["removed"]) == ([], [])
+    assert diff["removed"] == []
+    assert diff["added"] == [{
+        "id": "forms/consent.json#consent_witness", "type": "question", "name": "Who else was there?",
+        "kind": "question", "file": FORM, "marks": ["consider_consent"],
+        "group": {"id": "form:forms/consent.json", "name": "Form: consent.json", "kind": "form"},
+        "values": [{"what": "question", "value": "Who else was there?"}, {"what": "answer type", "value": "text"},
+                   {"what": "must be answered", "value": "no"},
+                   {"what": "longest answer (characters)", "value": "200"}]}]
     timer, question = diff["changed"]
     assert timer == {
         "id": "manager_overdue", "type": "boundaryEvent", "name": "Advice overdue", "kind": "timer on a step",
@@ -47,6 +79,7 @@ def test_the_diff_between_versions_gives_each_value_before_and_after(owners: Api
         "group": {"id": "form:forms/consent.json", "name": "Form: consent.json", "kind": "form"},
         "changes": [{"what": "question", "before": "What did they agree to?",
                      "after": "What exactly did they agree to?"}]}
+    assert_documented(owners, diff)
     backwards = owners.get(f"/api/processes/{KEY}/diff?from=2&to=1", OLU)
     assert backwards["changed"][0]["changes"] == [{"what": "timer", "before": NEW_TIMER, "after": OLD_TIMER}]
 
@@ -59,6 +92,7 @@ def test_a_drafts_diff_is_the_same_view(owners: Api) -> None:
         assert (entry["id"], entry["changes"]) == (
             "manager_overdue", [{"what": "timer", "before": OLD_TIMER, "after": NEW_TIMER}])
         assert entry["group"]["name"] == "Advise and decide"
+        assert_documented(owners, shown["diff"])
 
 
 def test_the_diff_pages_and_their_diagram_for_a_draft_and_for_versions(owners: Api,
