@@ -481,6 +481,8 @@ function startModeler(options) {
   function choose(element) {
     $('find-results').replaceChildren();
     $('find-count').textContent = `Showing ${element.businessObject.name || element.id}.`;
+    // On a narrow screen the panel is under the diagram: bring the diagram back into view first.
+    $('canvas').scrollIntoView({ block: 'nearest' });
     reveal(element);
   }
 
