@@ -47,8 +47,8 @@ def _marks(model: ProcessModel, key: Key, group: dict[str, str]) -> list[str]:
     """What to mark on ``model``'s diagram: the element, else the step it was on, or the steps calling a decision."""
     kind, element_id = key
     if kind == "dmn":
-        decision = model.decision_of.get(element_id) or (element_id if key in model.elements else None)
-        return sorted(model.decision_callers.get(decision, set())) if decision else []
+        decision = model.decision_of.get(element_id) or group["id"].removeprefix("decision:")
+        return sorted(model.decision_callers.get(decision, set()))
     if key in model.elements:
         return [element_id]
     return [group["id"]] if group["kind"] == "step" and ("bpmn", group["id"]) in model.elements else []

@@ -287,3 +287,26 @@ def test_a_question_needed_only_for_some_answers_says_which(sharing_process_file
         "before": "when What happened about consent? is Consent refused or Consent given, then withdrawn or "
                   "Consent not sought",
         "after": "when What happened about consent? is Consent given, then withdrawn or Consent not sought"}]}
+
+
+def test_a_removed_rule_and_timer_are_listed_with_their_values_and_their_step_marked(
+        sharing_process_files: Files) -> None:
+    old = sharing_process_files
+
+    def drop(*element_ids: str) -> Callable[[etree._Element], None]:
+        def change(root: etree._Element) -> None:
+            for element_id in element_ids:
+                element = by_id(root, element_id)
+                element.getparent().remove(element)
+        return change
+
+    rule = diff_files(old, edit(old, DMN, drop("exemption_rule4")))
+    [entry] = rule.removed
+    assert (entry["id"], entry["marks"]) == ("exemption_rule4", ["decide_exemption"])
+    assert {"what": "then Exemption", "value": '"None"'} in entry["values"]
+    timer = diff_files(old, edit(old, BPMN, drop("dsl_overdue", "f_dsl_overdue", "escalate_further", "f_escalated",
+                                                 "end_escalated")))
+    removed = {e["id"]: e for e in timer.removed}
+    assert removed["dsl_overdue"]["marks"] == ["dsl_advice"], "the step it was on"
+    assert {"what": "timer", "value": 'in_working_hours(1) if urgency == "same_day" else in_working_days(1)'} in \
+        removed["dsl_overdue"]["values"]
