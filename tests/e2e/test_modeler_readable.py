@@ -181,6 +181,15 @@ def test_a_timer_set_with_a_number_and_a_unit_is_saved_in_the_draft(browser: Any
         page.select_option("#timer-unit", "working_hours")
         expect(page.locator("#prop-timer")).to_have_value("in_working_hours(1.5)")
 
+        # A time typed in words into the expression box is written as its expression, not refused as Python.
+        page.fill("#find", "dsl_overdue")
+        page.keyboard.press("Enter")
+        expect(page.locator("#prop-id")).to_have_text("dsl_overdue")
+        page.fill("#prop-timer", "3 working days")
+        page.locator("#prop-timer").blur()
+        expect(page.locator("#prop-timer")).to_have_value("in_working_days(3)")
+        expect(page.locator("#timer-raw-note")).to_have_text("Fires after 3 working days.")
+
         # Calendar days are a duration, not a working-time helper.
         page.fill("#find", "dsl_receipt_overdue")
         page.keyboard.press("Enter")
@@ -194,6 +203,8 @@ def test_a_timer_set_with_a_number_and_a_unit_is_saved_in_the_draft(browser: Any
     xml = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
     assert wanted.replace('"', "&#34;") in xml or wanted in xml
     assert "in_working_hours(1.5)" in xml
+    dsl = re.search(r'<bpmn:boundaryEvent id="dsl_overdue".*?</bpmn:boundaryEvent>', xml, re.S)
+    assert dsl and ">in_working_days(3)</bpmn:timeDate>" in dsl.group(0)
     receipt = re.search(r'<bpmn:boundaryEvent id="dsl_receipt_overdue".*?</bpmn:boundaryEvent>', xml, re.S)
     assert receipt and re.search(r'<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">("|&#34;)P3D("|&#34;)'
                                  r"</bpmn:timeDuration>", receipt.group(0))

@@ -232,6 +232,7 @@ function startModeler(options) {
   $('props').addEventListener('change', (event) => {
     // An incomplete or impossible time in the picker is said there, and nothing is written yet.
     if (event.target.closest('#timer-picker') && !picker.fromPicker()) return;
+    if (event.target === $('prop-timer')) picker.fromWords();
     apply();
   });
   $('props').addEventListener('submit', apply);

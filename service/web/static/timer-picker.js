@@ -131,6 +131,18 @@ class TimerPicker {
     return true;
   }
 
+  // A time typed in words into the expression box ("3 working days") is written as its expression.
+  fromWords() {
+    const words = /^\s*(?:after\s+)?(\d+(?:\.\d+)?)\s+(working hours?|working days?|school days?|calendar days?)\s*$/i
+      .exec(this.f.raw.value);
+    if (!words) return;
+    const unit = TIMER_UNITS.find((u) => words[2].toLowerCase().startsWith(u.one));
+    this.f.byUrgency.checked = false;
+    this.f.amount.value = words[1];
+    this.f.unit.value = unit.value;
+    this.fromPicker();
+  }
+
   // What to write into the diagram: the expression box's text, in the element it belongs in.
   value() {
     const body = this.f.raw.value.trim();
