@@ -544,7 +544,13 @@ function startModeler(options) {
   });
 
   $('save').addEventListener('click', save);
-  modeler.on('selection.changed', (event) => select(event.newSelection[0] || null));
+  modeler.on('selection.changed', (event) => {
+    const now = event.newSelection[0] || null;
+    if (!now || !$('find-count').textContent.startsWith(`Showing ${now.businessObject.name || now.id}.`)) {
+      $('find-count').textContent = '';
+    }
+    select(now);
+  });
   modeler.on('commandStack.changed', (event) => {
     if (event.trigger === 'clear') return;
     dirty = true;
