@@ -105,6 +105,7 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
 
         # The second process owner sees the one rule that changed, not a rewritten file.
         page.get_by_role("link", name="Processes").first.click()
+        page.get_by_role("link", name="Record the balancing test with legitimate interests").click()  # the draft's page
         page.get_by_role("link", name="What changed").click()
         changed = page.inner_text("ul.diff-changed")
         assert "article6_basis_rule11" in changed
