@@ -4,6 +4,7 @@ versions and diffs; every other role gets 403 and no token 401."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,11 @@ def test_publishing_moves_the_early_case_and_keeps_the_one_waiting_on_the_change
 
 Endpoint = Callable[[str], tuple[str, str, Any]]
 
+
+def _review_step(step: str, draft_id: str) -> tuple[str, str, Any]:
+    return "POST", f"{DRAFTS}/{draft_id}/{step}", {"comment": "x"}
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "list_processes": lambda d: ("GET", "/api/processes", None),
     "list_versions": lambda d: ("GET", f"/api/processes/{KEY}/versions", None),
@@ -182,7 +188,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "publish_draft": lambda d: ("POST", f"{DRAFTS}/{d}/publish", None),
     "publish_preview": lambda d: ("GET", f"{DRAFTS}/{d}/publish-preview", None),
     "rollback": lambda d: ("POST", f"/api/processes/{KEY}/versions/1/rollback", {"comment": "x"}),
-    **{f"review_step:{step}": (lambda step: lambda d: ("POST", f"{DRAFTS}/{d}/{step}", {"comment": "x"}))(step)
+    **{f"review_step:{step}": partial(_review_step, step)
        for step in ("submit", "withdraw", "reject", "discard", "comments")},
 }
 
