@@ -23,6 +23,7 @@ from service.db import make_engine, make_session_factory
 from service.disclosures.keys import keyring_at
 from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
+from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import render_metrics
 from service.records.layout import case_status
 from service.request_guard import install as guard_requests
@@ -85,7 +86,7 @@ def create_app(config: Config | None = None) -> Flask:
                             mimetype="text/plain", headers={"WWW-Authenticate": "Bearer"})
         with app.extensions["db_session_factory"]() as session:
             body = render_metrics(session, datetime.now(UTC))
-        return Response(body, mimetype="text/plain; version=0.0.4")
+        return Response(body, content_type=METRICS_CONTENT_TYPE)
 
     # Pages show times as UK wall time (GMT or BST); forms take typed times the same way.
     app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input,
