@@ -42,6 +42,7 @@ test: install browser
 lint: install
 	$(BIN)/ruff check service workers bench tests
 	$(BIN)/mypy service workers bench
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python -m bench.engine
