@@ -12,6 +12,7 @@ from service.actors import Actor
 from service.api.processes import MAX_UPLOAD_BYTES
 from service.errors import DomainError, InvalidInput, Malformed
 from service.processes import drafts, stuck
+from service.processes.facts import process_facts
 from service.request_guard import accepts_up_to, checked_loads, query_number
 
 from .context import actor, now, transaction
@@ -124,3 +125,18 @@ def diff_diagram(key: str) -> Any:
             else drafts.get_version(db, key, number or 0).file_map()
     diagram = next(text for name, text in sorted(files.items()) if name.endswith(".bpmn"))
     return diagram, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@web_processes.get("/processes/<key>/facts")
+def facts(key: str) -> Any:
+    """The case facts a condition or a decision-table entry may read, in words, for the modeler's builders:
+    of the draft ``?draft=<id>`` (the owner's own open draft when none is named) or the latest version."""
+    current = owner()
+    draft_id = request.args.get("draft")
+    with transaction() as db:
+        if not draft_id:
+            mine = drafts.owners_open_draft(db, key, current.username)
+            draft_id = mine.id if mine is not None else None
+        files = drafts.get_draft(session=db, key=key, draft_id=draft_id).file_map() if draft_id \
+            else drafts.latest(session=db, key=key).file_map()
+    return jsonify(facts=[fact.as_json() for fact in process_facts(files)])
