@@ -172,11 +172,17 @@ def _reachable(graph: FlowGraph, starts: Iterable[str], avoiding: set[str]) -> d
     return came_from
 
 
-def _route(came_from: dict[str, str | None], end: str) -> str:
+def _named(graph: FlowGraph, node_id: str) -> str:
+    """An element as a process owner knows it: its name, with its id in brackets ('Send securely' (send_securely))."""
+    node = graph.nodes.get(node_id)
+    return f"'{node.name}' ({node_id})" if node is not None and node.name and node.name != node_id else node_id
+
+
+def _route(came_from: dict[str, str | None], end: str, graph: FlowGraph) -> str:
     route: list[str] = []
     node: str | None = end
     while node is not None:
-        route.append(node)
+        route.append(_named(graph, node))
         node = came_from[node]
     return " → ".join(reversed(route))
 
@@ -188,14 +194,15 @@ def _path_problems(graph: FlowGraph) -> Iterator[Problem]:
     escaped = _reachable(graph, graph.starts, avoiding=records)
     for node_id in escaped:
         if node_id in graph.nodes and graph.is_end(node_id):
-            yield Problem(f"a path ends without passing the record step: {_route(escaped, node_id)}", node_id)
+            yield Problem(f"a path ends without passing the record step: {_route(escaped, node_id, graph)}", node_id)
     for step, label in ((LAWFUL_BASIS, "lawful-basis decision"), (PROPORTIONALITY, "proportionality step")):
         before = _reachable(graph, graph.starts, avoiding=graph.with_step(step))
         for node_id in graph.with_step(TRANSMISSION) & before.keys():
-            yield Problem(f"information can be sent without the {label}: {_route(before, node_id)}", node_id)
+            yield Problem(f"information can be sent without the {label}: {_route(before, node_id, graph)}", node_id)
     side = _reachable(graph, graph.side_starts, avoiding=set())
     for node_id in graph.with_step(*SENDING_STEPS) & side.keys():
-        yield Problem(f"a reminder or escalation branch reaches a sending step: {_route(side, node_id)}", node_id)
+        yield Problem(f"a reminder or escalation branch reaches a sending step: {_route(side, node_id, graph)}",
+                      node_id)
 
 
 def _task_problems(graph: FlowGraph) -> Iterator[Problem]:
@@ -205,12 +212,12 @@ def _task_problems(graph: FlowGraph) -> Iterator[Problem]:
             continue
         role = role_for_lane(node.lane)
         if node.lane is None or role not in TASK_ROLES:
-            yield Problem(f"'{node.name}' is in lane {node.lane!r}, which no role works "
+            yield Problem(f"Step {_named(graph, node.id)} is in lane {node.lane!r}, which no role works "
                           f"(use one of {', '.join(sorted(TASK_ROLES))})", node.id)
         if not node.form:
-            yield Problem(f"'{node.name}' has no form", node.id)
+            yield Problem(f"Step {_named(graph, node.id)} has no form", node.id)
         if role in ESCALATING_ROLES and node.id not in timed_hosts:
-            yield Problem(f"'{node.name}' is a {role} task without an escalation timer", node.id)
+            yield Problem(f"Step {_named(graph, node.id)} is a {role} task without an escalation timer", node.id)
 
 
 def check_policy(root: etree._Element) -> list[Problem]:

@@ -85,8 +85,24 @@ def test_the_problem_shows_the_route_that_breaks_the_rule() -> None:
     root = _diagram()
     redirect("f_told_or_not", "end_recorded")(root)
     [problem] = [p for p in check_policy(root) if "record step" in p.message]
-    assert problem.message.endswith("tell_subject → end_recorded")
-    assert problem.message.split(": ", 1)[1].startswith("start_")
+    # Each step by the name the process owner gave it, with its id in brackets; a step with no name by its id.
+    assert problem.message.endswith(
+        "'Tell the person it was shared?' (tell_subject) → 'Decision recorded' (end_recorded)")
+    assert problem.message.split(": ", 1)[1].startswith("'Concern about a child' (start_concern) → gw_first_merge → ")
+
+
+def test_a_step_is_named_by_its_name_and_its_id() -> None:
+    root = _diagram()
+    drop_property("consider_consent", "formJsonSchemaFilename")(root)
+    remove("manager_overdue")(root)
+    rename_lane("lane_dsl", "Finance")(root)
+    _by_id(root, "dsl_advice").attrib.pop("name")
+    messages = {p.element_id: p.message for p in check_policy(root) if p.element_id != "dsl_overdue"}
+    assert messages["consider_consent"] == ("Step 'Is consent the right basis, and do you have it?' (consider_consent) "
+                                            "has no form")
+    assert messages["manager_advice"] == ("Step 'Advise and decide' (manager_advice) is a manager task without an "
+                                          "escalation timer")
+    assert messages["dsl_advice"].startswith("Step dsl_advice is in lane 'Finance', which no role works")
 
 
 def test_a_diagram_without_one_executable_process_is_reported_not_crashed() -> None:
