@@ -10,9 +10,11 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from service.actors import Actor
 from service.api.processes import MAX_UPLOAD_BYTES
+from service.engine.xml import parse_xml
 from service.errors import DomainError, InvalidInput, Malformed
 from service.processes import drafts, stuck
 from service.processes.facts import process_facts
+from service.processes.models import ProcessVersion
 from service.request_guard import accepts_up_to, checked_loads, query_number
 
 from .context import actor, now, transaction
@@ -53,11 +55,24 @@ def modeler(key: str) -> Any:
             draft_id = mine.id if mine is not None else None
         files = drafts.get_draft(session=db, key=key, draft_id=draft_id).file_map() if draft_id \
             else version.file_map()
+        published = _published_ids(drafts.list_versions(session=db, key=key))
     editable = {name: text for name, text in sorted(files.items()) if not name.endswith(".bpmn")}
     return render_template("modeler.html", key=key, version=version, draft_id=draft_id,
                            forms=[n.removeprefix("forms/") for n in editable if n.startswith("forms/")],
                            files=editable, bpmn_name=next(n for n in files if n.endswith(".bpmn")),
-                           bpmn=next(t for n, t in files.items() if n.endswith(".bpmn")))
+                           bpmn=next(t for n, t in files.items() if n.endswith(".bpmn")),
+                           published_ids=published)
+
+
+def _published_ids(versions: list[ProcessVersion]) -> list[str]:
+    """Every id any published version's diagram uses: the modeler never gives a new element one of them, and
+    never changes an element's that has one (open cases are moved between versions by their steps' ids)."""
+    found: set[str] = set()
+    for version in versions:
+        for name, text in version.file_map().items():
+            if name.endswith(".bpmn"):
+                found.update(e.get("id") or "" for e in parse_xml(text, name=name).iter() if isinstance(e.tag, str))
+    return sorted(found - {""})
 
 
 @web_processes.post("/processes/<key>/drafts")

@@ -1,12 +1,13 @@
 // The process owner's modeler: bpmn-js with a small panel for what the engine reads (names, lanes,
 // timer expressions, gateway conditions, forms, decision tables, policy steps), the decision tables in
 // dmn-js (or as text), forms as text, and a save that shows every problem where it is.
-/* global BpmnJS, startDecisionEditor, startPersonSteps, TimerPicker */
+/* global BpmnJS, startDecisionEditor, startElementIds, startPersonSteps, TimerPicker */
 function startModeler(options) {
   const modeler = new BpmnJS({
     container: '#canvas',
     moddleExtensions: { spiffworkflow: window.SPIFFWORKFLOW_MODDLE },
-    additionalModules: [startPersonSteps.module],
+    additionalModules: [startPersonSteps.module, startElementIds.module],
+    elementIds: { published: options.publishedIds || [] }, // a new element's id follows its first name
   });
   const canvas = modeler.get('canvas');
   const modeling = modeler.get('modeling');
@@ -352,6 +353,26 @@ function startModeler(options) {
     $('file-text').focus();
   }
 
+  // A diagram element's problem reads with its name first; its id stays as a small reference. A message
+  // that already says the name is the button itself.
+  function showNamed(button, item, element, problem) {
+    const name = ((element.businessObject && element.businessObject.name) || '').trim();
+    const reference = document.createElement('code');
+    reference.className = 'element-ref';
+    reference.textContent = problem.element_id;
+    if (name && problem.message.includes(`'${name}'`)) {
+      button.append(problem.message);
+      if (!problem.message.includes(problem.element_id)) button.append(' ', reference);
+      item.append(button);
+    } else if (name) {
+      button.append(`'${name}' `, reference);
+      item.append(button, `: ${problem.message}`);
+    } else {
+      button.append(reference);
+      item.append(button, `: ${problem.message}`);
+    }
+  }
+
   function listProblem(problem, inTables) {
     const item = document.createElement('li');
     const where = problem.element_id && registry.get(problem.element_id);
@@ -365,15 +386,13 @@ function startModeler(options) {
     } else if (where) {
       canvas.addMarker(problem.element_id, 'problem');
       marked.push(problem.element_id);
-      const name = where.businessObject && where.businessObject.name;
-      button.textContent = name ? `${name} (${problem.element_id})` : problem.element_id;
+      showNamed(button, item, where, problem);
       button.addEventListener('click', () => {
         const still = registry.get(problem.element_id);
         if (!still) return;
         $('canvas').scrollIntoView({ block: 'nearest' });
         reveal(still);
       });
-      item.append(button, `: ${problem.message}`);
       listed.push({ item, id: problem.element_id });
     } else if (problem.file && files[problem.file] !== undefined) {
       // A form's problem names its file and the JSON pointer of the place (forms/x.json #/properties/y).
