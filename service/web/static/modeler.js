@@ -271,6 +271,7 @@ function startModeler(options) {
     $('file-text').hidden = asTable;
     $('file-text').value = textOf(shown);
     checkText();
+    if (builder) builder.show(shown); // a form is shown as its questions (form-builder.js)
   }
 
   // A form is JSON: say where it stops being JSON while it is typed, not only when it is saved.
@@ -305,6 +306,16 @@ function startModeler(options) {
   $('file-choice').addEventListener('change', showFile);
   $('dmn-as-text').addEventListener('change', switchTableOrText);
   $('file-text').addEventListener('input', () => { edited[shown] = $('file-text').value; dirty = true; checkText(); });
+
+  // ---- Forms as questions (form-builder.js), written back into the same file the JSON box edits; new forms
+  // are sent with the save and offered as a step's form.
+  const builder = window.startFormBuilder ? window.startFormBuilder({
+    host: $('form-builder'), text: $('file-text'), note: $('file-check'), choice: $('file-choice'),
+    formSelects: [$('prop-form'), $('person-form-file')], read: textOf,
+    write: (name, text) => { edited[name] = text; dirty = true; },
+    create: (name, text) => { files[name] = text; edited[name] = text; dirty = true; },
+    open: async (name) => { $('file-choice').value = name; await showFile(); },
+  }) : null;
 
   // ---- Problems a refused save found, each a button that shows its place.
   function clearMarks() {
