@@ -12,12 +12,16 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from service.db import make_engine, make_session_factory
+from service.tasks.models import HumanTask, TaskStatus
 from service.web.forms import conditions, fields_for
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_decision_table_browser import saved_draft_files
 from tests.e2e.test_modeler_browser import open_modeler, save
-from tests.e2e.test_web_journeys import SHOTS, serving
+from tests.e2e.test_recipient_browser import start_and_complete
+from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 
 FORM = "forms/record_decision.json"
 
@@ -161,3 +165,64 @@ def test_a_new_form_with_a_follow_up_question_is_given_to_a_new_step(browser: An
     # The task page reads this as: the follow-up shows (and is needed) only after a yes.
     assert conditions(form) == {"what_does_the_plan_say": [("is_there_a_safety_plan", True)]}
     assert 'value="check_the_safety_plan.json"' in next(t for n, t in files.items() if n.endswith(".bpmn"))
+
+
+def open_task(database_url: str, case_id: str, element_id: str) -> str:
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as s:
+            return str(s.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id,
+                                                            HumanTask.element_id == element_id,
+                                                            HumanTask.state == TaskStatus.OPEN)).one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.e2e
+def test_a_follow_up_question_made_in_the_builder_shows_on_the_task_page_only_after_its_answer(
+        browser: Any, tmp_path: Path) -> None:
+    with serving(tmp_path) as address:
+        database_url = f"sqlite:///{tmp_path / 'web.db'}"
+        page = open_modeler(browser, address)
+        page.select_option("#file-choice", "forms/describe_concern.json")
+        builder = page.locator("#form-builder")
+        for words, kind in (("Has the child said anything about it?", "Yes or no"),
+                            ("What did the child say?", "Short text (one line)")):
+            builder.get_by_role("button", name="Add a question", exact=True).click()
+            new = builder.get_by_role("group", name="A new question")
+            new.get_by_label("The question").fill(words)
+            new.get_by_label("Kind of answer").select_option(label=kind)
+            new.get_by_role("button", name="Add the question").click()
+        follow = builder.get_by_role("group", name="Change the question “What did the child say?”")
+        follow.get_by_label("When is it shown?").select_option(
+            label="Only after an answer to “Has the child said anything about it?”")
+        assert save(page, "Ask what the child said").startswith("Saved"), page.inner_text("#problems")
+
+        # Submitted by Pat, approved and published by Olu (four eyes).
+        page.get_by_role("link", name="Processes").first.click()
+        page.get_by_role("link", name="Ask what the child said").click()
+        page.get_by_role("button", name="Submit for approval").click()
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, address, "olu.owner")
+        page.get_by_role("link", name="Ask what the child said").first.click()
+        page.get_by_label("Why you approve it").fill("The follow-up only shows after a yes")
+        page.get_by_role("button", name="Approve").click()
+        page.get_by_role("link", name="Publish…").click()
+        page.get_by_role("button", name="Publish version 2").click()
+        assert "Published version 2" in page.inner_text("[role=status]")
+        page.get_by_role("button", name="Sign out").click()
+
+        case_id = start_and_complete(database_url, "tess.teacher", [])
+        sign_in(page, address, "tess.teacher")
+        page.goto(f"{address}/tasks/{open_task(database_url, case_id, 'describe_concern')}")
+        asked = page.locator("#field-has_the_child_said_anything_about_it")
+        follow_up = page.locator("#field-what_did_the_child_say")
+        expect(asked).to_be_visible()
+        expect(follow_up).to_be_hidden()
+        asked.get_by_label("No").check()
+        expect(follow_up).to_be_hidden()
+        asked.get_by_label("Yes").check()
+        expect(follow_up).to_be_visible()
+        expect(follow_up.get_by_label("What did the child say?")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "form-builder-follow-up-on-the-task-page.png"), full_page=True)
+        page.close()
