@@ -126,6 +126,9 @@ function startModeler(options) {
     amount: $('timer-amount'), unit: $('timer-unit'), amountLabel: $('timer-amount-label'),
     note: $('timer-raw-note'), raw: $('prop-timer'),
   });
+  // A flow's condition as rows of facts in words (condition-builder.js); its expression box stays for experts.
+  const conditions = window.ConditionBuilder ? new window.ConditionBuilder({ holder: $('condition-holder'),
+    raw: $('prop-condition'), factsUrl: $('condition-field').dataset.factsUrl }) : null;
 
   function select(element) {
     selected = element && element.type !== 'bpmn:Process' && element.type !== 'bpmn:Collaboration' ? element : null;
@@ -143,6 +146,7 @@ function startModeler(options) {
     const isFlow = selected.type === 'bpmn:SequenceFlow';
     show('condition-field', isFlow);
     $('prop-condition').value = isFlow && bo.conditionExpression ? bo.conditionExpression.body || '' : '';
+    if (conditions && isFlow) conditions.show(selected.id, $('prop-condition').value);
     const isUserTask = selected.type === 'bpmn:UserTask';
     show('form-field', isUserTask);
     $('prop-form').value = isUserTask ? spiffProp(bo, 'formJsonSchemaFilename') : '';

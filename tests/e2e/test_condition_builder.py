@@ -1,0 +1,127 @@
+"""A process owner writes conditions in words, not code: a gateway's flow shows
+its condition as rows of case facts, a changed answer is written as the expression the engine reads, a
+condition on a choice is built from nothing, and a condition the rows cannot say is shown as written; the
+saved draft holds exactly those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_decision_table_browser import saved_draft_files
+from tests.e2e.test_modeler_browser import edit, open_modeler, save
+from tests.e2e.test_web_journeys import SHOTS, serving
+
+BPMN = "information_sharing.bpmn"
+VERIFIED = "identity_verified == True and request_specific == True"
+OUTCOMES = ["They confirmed they received it", "Wait again: they have been chased", "Close without a receipt"]
+
+
+def choose(page: Any, flow: str) -> None:
+    """Find the flow by its id and select it; leaving the Find box (which shows it again) before the panel is used."""
+    edit(page, flow)
+    page.locator("#find").blur()
+    expect(page.locator("#condition-builder")).to_be_visible()
+
+
+def rows(page: Any) -> Any:
+    return page.locator("#condition-rows > li")
+
+
+def condition_of(page: Any, flow: str) -> str:
+    return str(page.evaluate(f"""() => {{
+        const bo = window.modeler.get('elementRegistry').get('{flow}').businessObject;
+        return bo.conditionExpression ? bo.conditionExpression.body : '';
+    }}"""))
+
+
+def shoot(page: Any, name: str, where: str = "#condition-builder") -> None:
+    page.locator(where).scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / name), full_page=False)
+
+
+@pytest.mark.e2e
+def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser: Any, tmp_path: Path) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with serving(tmp_path) as address:
+        page = open_modeler(browser, address)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        # A gateway's outgoing flow: its condition is read back into two rows, joined by "all of".
+        choose(page, "f_verified")
+        expect(page.locator("#condition-builder")).to_be_visible()
+        expect(rows(page)).to_have_count(2)
+        first = rows(page).nth(0)
+        expect(first.locator("select.condition-fact option:checked")).to_have_text("Have you confirmed who they are?")
+        expect(first.get_by_label("Yes")).to_be_checked()
+        expect(page.locator("#condition-join")).to_have_value("and")
+        expect(page.locator("#condition-preview")).to_have_text(
+            "When: “Have you confirmed who they are?” is Yes, and “Is the request about a named child and "
+            "specific information?” is Yes.")
+        assert page.input_value("#prop-condition") == VERIFIED
+        shoot(page, "condition-builder-read-back.png")
+
+        # Change an answer with the builder: the expression is written, and the flow holds it.
+        rows(page).nth(1).get_by_label("No").check()
+        expect(page.locator("#prop-condition")).to_have_value(
+            "identity_verified == True and request_specific == False")
+        assert condition_of(page, "f_verified") == "identity_verified == True and request_specific == False"
+        page.select_option("#condition-join", "or")
+        assert condition_of(page, "f_verified") == "identity_verified == True or request_specific == False"
+        page.select_option("#condition-join", "and")
+        rows(page).nth(1).get_by_label("Yes").check()
+        rows(page).nth(0).locator("select.condition-op").select_option("!=")
+        assert condition_of(page, "f_verified") == "identity_verified != True and request_specific == True"
+        expect(page.locator("#condition-preview")).to_contain_text("“Have you confirmed who they are?” is not Yes")
+
+        # A condition the rows cannot say is shown as written, and its text stays editable.
+        choose(page, "f_in_doubt")
+        expect(page.locator("#condition-builder")).to_contain_text("Written as an expression")
+        expect(rows(page)).to_have_count(0)
+        assert page.input_value("#prop-condition") == \
+            '(unsure == True or statutory_power == "none_identified") and urgency != "emergency"'
+
+        # Built from nothing on a choice: the DSL's "wait again" flow has no condition yet.
+        choose(page, "f_dsl_wait_again")
+        expect(page.locator("#condition-preview")).to_have_text("Always taken (no condition): add a fact to check.")
+        page.click("#condition-add")
+        page.locator("#condition-rows select.condition-fact").select_option("receipt_outcome")
+        value = rows(page).nth(0).locator("select.condition-choice")
+        expect(value.locator("option")).to_have_text(["Choose an answer", *OUTCOMES])
+        value.select_option(label=OUTCOMES[1])
+        assert condition_of(page, "f_dsl_wait_again") == 'receipt_outcome == "wait_again"'
+        rows(page).nth(0).locator("select.condition-op").select_option("in")
+        expect(rows(page).nth(0).locator("input[type=checkbox]:checked")).to_have_count(1)
+        rows(page).nth(0).locator("input[type=checkbox]").nth(0).check()  # "confirmed" as well
+        assert condition_of(page, "f_dsl_wait_again") == 'receipt_outcome in ("confirmed", "wait_again")'
+        rows(page).nth(0).locator("input[type=checkbox]").nth(0).uncheck()
+        page.click("#condition-add")
+        rows(page).nth(1).locator("select.condition-fact").select_option("urgency")
+        rows(page).nth(1).locator("select.condition-op").select_option("!=")
+        rows(page).nth(1).locator("select.condition-choice").select_option("emergency")
+        expected = 'receipt_outcome in ("wait_again",) and urgency != "emergency"'
+        assert condition_of(page, "f_dsl_wait_again") == expected
+        expect(page.locator("#condition-preview")).to_contain_text(
+            "and “How urgent is it?” is not \u2018Emergency: a child is in immediate danger\u2019")
+        shoot(page, "condition-builder-built.png")
+        page.set_viewport_size({"width": 820, "height": 1180})
+        shoot(page, "condition-builder-narrow.png")
+        page.set_viewport_size({"width": 1400, "height": 950})
+
+        # Back on the first flow the rows read what was written; saving keeps both in the draft.
+        choose(page, "f_verified")
+        expect(rows(page)).to_have_count(2)
+        expect(rows(page).nth(0).locator("select.condition-op")).to_have_value("!=")
+        assert save(page, "Conditions written with the builder").startswith("Saved")
+        assert errors == []
+        page.close()
+
+    bpmn = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
+    assert "identity_verified != True and request_specific == True" in bpmn
+    assert 'receipt_outcome in (&quot;wait_again&quot;,) and urgency != &quot;emergency&quot;' in bpmn \
+        or expected in bpmn
+
