@@ -1,7 +1,7 @@
-"""A process owner writes conditions in words, not code: a gateway's flow shows
+"""A process owner writes conditions and decision-table entries in words, not code: a gateway's flow shows
 its condition as rows of case facts, a changed answer is written as the expression the engine reads, a
-condition on a choice is built from nothing, and a condition the rows cannot say is shown as written; the
-saved draft holds exactly those."""
+condition on a choice is built from nothing, a condition the rows cannot say is shown as written, and a
+yes/no cell of a decision table is set to No with the picker; the saved draft holds exactly those."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_decision_table_browser import saved_draft_files
+from tests.e2e.test_decision_table_browser import DMN, cell, open_table, saved_draft_files
 from tests.e2e.test_modeler_browser import edit, open_modeler, save
 from tests.e2e.test_web_journeys import SHOTS, serving
 
@@ -125,3 +125,55 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
     assert 'receipt_outcome in (&quot;wait_again&quot;,) and urgency != &quot;emergency&quot;' in bpmn \
         or expected in bpmn
 
+
+@pytest.mark.e2e
+def test_a_yes_no_cell_of_a_decision_table_is_set_to_no_with_the_picker(browser: Any, tmp_path: Path) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with serving(tmp_path) as address:
+        page = open_modeler(browser, address)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.select_option("#file-choice", DMN)
+        page.wait_for_selector("#dmn-canvas:not([hidden]) .tjs-table")
+        open_table(page, "Exemption (never a lawful basis)")
+
+        # "May share?" reads the yes/no fact may_share; rule 2 has True there.
+        cell(page, "exemption_rule2_in0").click()
+        picker = page.locator("#entry-picker")
+        expect(picker).to_be_visible()
+        expect(picker).to_contain_text("Rule 2")
+        expect(picker).to_contain_text("May share?")
+        expect(picker.get_by_label("Yes")).to_be_checked()
+        expect(picker.get_by_label("Any answer")).to_be_visible()
+        expect(picker).to_contain_text("Written as: True")
+
+        # Rule 1 takes any answer on the police column (a yes/no expression): narrowed to No with the picker.
+        cell(page, "exemption_rule1_in1").click()
+        expect(picker).to_contain_text("Rule 1")
+        expect(picker.get_by_label("Any answer")).to_be_checked()
+        picker.get_by_label("No", exact=True).check()
+        expect(cell(page, "exemption_rule1_in1")).to_have_text("False")
+        expect(picker).to_contain_text("Written as: False")
+        shoot(page, "decision-entry-picker.png", "#entry-picker")
+
+        # A column of a fact with choices: the choices in words, written quoted, several as a list.
+        open_table(page, "Does the consent count, and for what?")
+        cell(page, "consent_validity_rule6_in0").click()
+        expect(picker).to_contain_text("Consent")
+        refused = picker.locator("input[type=checkbox]")
+        expect(refused).to_have_count(5)  # four answers and "Any answer"
+        checked = [picker.locator(f"label[for='{refused.nth(i).get_attribute('id')}']").inner_text()
+                   for i in range(4) if refused.nth(i).is_checked()]
+        assert len(checked) == 2, "“? in (\"refused\", \"withdrawn\")” is read as two answers"
+        shoot(page, "decision-entry-choices.png", "#entry-picker")
+        page.set_viewport_size({"width": 820, "height": 1180})
+        shoot(page, "decision-entry-narrow.png", "#entry-picker")
+        page.set_viewport_size({"width": 1400, "height": 950})
+
+        assert save(page, "Exemption: rule 1 only when it is not a police investigation").startswith("Saved")
+        assert errors == []
+        page.close()
+
+    dmn = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[DMN]
+    rule = dmn[dmn.index('id="exemption_rule1_in1"'):]
+    assert rule[:rule.index("</inputEntry>")].split(">", 1)[1].strip() == "<text>False</text>"

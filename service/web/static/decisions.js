@@ -85,5 +85,6 @@ function startDecisionEditor({ canvas, choice, status, changed: onChange = () =>
       if (row) row.scrollIntoView({ block: 'center' });
     },
     mark,
+    editor, // for the entry picker (table-entries.js)
   };
 }

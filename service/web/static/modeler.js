@@ -251,6 +251,9 @@ function startModeler(options) {
   const tables = window.DmnJS
     ? startDecisionEditor({ canvas: $('dmn-canvas'), choice: $('decision-choice'), status: $('status'),
       changed: () => { dirty = true; } }) : null;
+  if (tables && window.startTableEntries) {
+    window.startTableEntries({ editor: tables.editor, panel: $('entry-picker'), factsUrl: $('condition-field').dataset.factsUrl });
+  }
   const isTable = (name) => !!tables && name.endsWith('.dmn');
   const textOf = (name) => edited[name] ?? files[name] ?? '';
   let shown = null;
