@@ -226,3 +226,45 @@ def test_a_follow_up_question_made_in_the_builder_shows_on_the_task_page_only_af
         expect(follow_up.get_by_label("What did the child say?")).to_be_visible()
         page.screenshot(path=str(SHOTS / "form-builder-follow-up-on-the-task-page.png"), full_page=True)
         page.close()
+
+
+@pytest.mark.e2e
+def test_a_list_of_entries_with_its_own_questions_in_a_form_no_step_uses_yet_is_saved(browser: Any,
+                                                                                     tmp_path: Path) -> None:
+    with serving(tmp_path) as address:
+        page = open_modeler(browser, address)
+        builder = page.locator("#form-builder")
+        builder.get_by_role("button", name="New form").click()
+        made = builder.get_by_role("group", name="A new form")
+        made.get_by_label("What the form is called").fill("Who was told")
+        made.get_by_label("Its first question").fill("Who was told?")
+        made.get_by_label("Its first question").press("Enter")  # the keyboard makes it too
+        expect(page.locator("#file-choice")).to_have_value("forms/who_was_told.json")
+        expect(page.locator("#prop-form option[value='who_was_told.json']")).to_have_count(1)
+        expect(page.locator("#person-form-file option[value='who_was_told.json']")).to_have_count(1)
+        editor = builder.get_by_role("group", name="Change the question “Who was told?”")
+        editor.get_by_label("Kind of answer").select_option(label="A list of entries (for example people)")
+        leave(editor.get_by_label("What one entry is called"), "Person")
+        expect(editor.get_by_role("heading", name="The questions of each person")).to_be_visible()
+        editor.get_by_role("button", name="Add a question to each entry").click()
+        new = editor.get_by_role("group", name="A new question for each entry")
+        new.get_by_label("The question").fill("Their role")
+        new.get_by_label("Kind of answer").select_option(label="A choice from a list")
+        new.get_by_role("button", name="Add the question").click()
+        role = builder.get_by_role("group", name="Change the question “Their role”")
+        leave(role.get_by_label("Option 1: the words people see"), "A parent or carer")
+        leave(role.get_by_label("Option 2: the words people see"), "A teacher")
+        role.get_by_label("It must be answered").check()
+        page.screenshot(path=str(SHOTS / "form-builder-entries.png"), full_page=True)
+        assert violations(page) == []
+        status = save(page, "A form for who was told, not given to a step yet")
+        assert status.startswith("Saved"), page.inner_text("#problems")
+        page.close()
+    form = json.loads(saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")["forms/who_was_told.json"])
+    items = form["properties"]["who_was_told"]["items"]
+    assert items["title"] == "Person" and list(items["properties"]) == ["name", "their_role"]
+    assert items["properties"]["their_role"]["oneOf"] == [{"const": "a_parent_or_carer", "title": "A parent or carer"},
+                                                        {"const": "a_teacher", "title": "A teacher"}]
+    assert items["properties"]["their_role"]["maxLength"] == 200 and items["required"] == ["name", "their_role"]
+    [shown] = fields_for(form)
+    assert shown.kind == "rows" and [c.kind for c in shown.columns] == ["text", "choice"]

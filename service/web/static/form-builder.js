@@ -286,7 +286,9 @@ function startFormBuilder(options) {
     if (when.length) {
       bits.push(`shown only when ${when.map((w) => `${quote(titleOf(schema, w.question))} is ${quote(answerWords(w.question, w.value))}`).join(' or ')}, then needed`);
     } else bits.push(isRequired(container, key) ? 'must be answered' : 'optional');
-    const parts = [el('p', { className: 'fb-title', text: titleOf(container, key) }), el('p', { className: 'fb-meta', text: bits.join('; ') })];
+    const number = questionsOf(container).indexOf(key) + 1;
+    const parts = [el('p', { className: 'fb-title' }, el('span', { className: 'fb-number', text: `${number}. ` }), titleOf(container, key)),
+      el('p', { className: 'fb-meta', text: bits.join('; ') })];
     if (spec && spec.description) parts.push(el('p', { className: 'hint fb-hint', text: `Hint: ${spec.description}` }));
     if (kindOf(spec) === 'entries' && !(openPath[0] === key && path.length === 1)) {
       const inner = questionsOf(spec.items).map((k) => titleOf(spec.items, k));
@@ -443,14 +445,16 @@ function startFormBuilder(options) {
   function entriesEditor(spec, path, changed) {
     const items = spec.items;
     const group = el('div', { className: 'fb-entries' });
+    const headingId = idFor(path, 'entry-heading');
     const entryName = el('input', { type: 'text', value: String(items.title || 'Entry'), maxLength: 60 });
     entryName.addEventListener('change', () => {
       items.title = entryName.value.trim() || 'Entry';
       entryName.value = items.title;
+      const title = document.getElementById(headingId);
+      if (title) title.textContent = `The questions of each ${items.title.toLowerCase()}`;
       changed(`Each entry is now called ${quote(items.title)}.`);
     });
     group.append(labelled(path, 'entry-name', 'What one entry is called', entryName, 'For example Person, or Piece of information.'));
-    const headingId = idFor(path, 'entry-heading');
     group.append(el('h4', { id: headingId, text: `The questions of each ${String(items.title || 'entry').toLowerCase()}` }));
     const inner = el('ol', { className: 'fb-list', 'aria-labelledby': headingId });
     questionsOf(items).forEach((k, i) => inner.append(questionItem(items, k, i, [...path, k])));
@@ -649,11 +653,11 @@ function startFormBuilder(options) {
       const text = `${JSON.stringify(made, null, 2)}\n`;
       options.create(name, text);
       lastGood[name] = text;
-      const option = new Option(name);
+      const option = new Option(name, name);
       options.choice.append(option);
       (options.formSelects || []).forEach((select) => {
         const short = name.replace(/^forms\//, '');
-        if (![...select.options].some((o) => o.value === short)) select.append(new Option(short));
+        if (![...select.options].some((o) => o.value === short)) select.append(new Option(short, short));
       });
       newArea.replaceChildren();
       Promise.resolve(options.open(name)).then(() => {
@@ -688,6 +692,12 @@ function startFormBuilder(options) {
   });
 
   return {
+    // A problem found in the form on saving: its JSON is shown, where the problem's place is named.
+    showJson() {
+      jsonToggle.checked = true;
+      asJson = true;
+      showRaw();
+    },
     // A file was chosen (or shown again): a form is shown as its questions.
     show(name) {
       if (name !== shown) { openPath = []; adding = null; }

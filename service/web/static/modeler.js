@@ -367,6 +367,7 @@ function startModeler(options) {
       $('file-choice').value = problem.file;
       await showFile();
     }
+    if (builder) builder.showJson(); // the form's problem names a place in its JSON
     $('file-text').scrollIntoView({ block: 'center' });
     $('file-text').focus();
   }
