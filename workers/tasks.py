@@ -12,11 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Config
 from service.db import make_engine, make_session_factory
-from service.engine import use_calendars
 from service.notifications.delivery import deliver_due, sender_for
-from service.sealing import use_key_file
 from service.sweeper import sweep_due_timers
-from service.workcalendar import calendars_for
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -24,10 +21,7 @@ log = logging.getLogger(__name__)
 
 @cache
 def _config() -> Config:
-    # The worker's settings, read once per process: the app's config (workers.app), its key file named for sealing.
-    config: Config = app.conf.service_config
-    use_key_file(config.disclosure_keys_file)
-    return config
+    return Config.from_env()
 
 
 @cache
@@ -42,8 +36,7 @@ def _sessions() -> sessionmaker[Session]:
 )
 def sweep_timers() -> dict[str, Any]:
     """Fire every timer that is due now."""
-    with use_calendars(calendars_for(_config())):
-        report = sweep_due_timers(_sessions())
+    report = sweep_due_timers(_sessions())
     return {"advanced": len(report.advanced), "incidents": len(report.incidents)}
 
 

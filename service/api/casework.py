@@ -175,8 +175,15 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime, 
 
 def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
     """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
+    task_for_work(session=session, task_id=task_id, actor=actor)
+
+
+def task_for_work(*, session: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
+    """A task and its case, once the actor may act on it (else 404 or 403, as ``check_task_access``)."""
     task = get_task(session=session, task_id=task_id)
-    authorise_task_work(actor, task, get_case(session=session, case_id=task.case_id))
+    case = get_case(session=session, case_id=task.case_id)
+    authorise_task_work(actor, task, case)
+    return task, case
 
 
 _TASKS_OF_CASE = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"))
@@ -250,10 +257,9 @@ def audit_event(event: AuditEvent) -> dict[str, Any]:
 READS = ("case_read", "task_read", "record_read", "letter_read")
 
 
-def record_detail(case: Case, session: Session, *, now: datetime) -> dict[str, Any]:
-    """The case's decision record as JSON (its links as at ``now``), with the sections every face of the
-    record is rendered from."""
-    return view.record_detail(case, session, now=now)
+def record_detail(case: Case, session: Session) -> dict[str, Any]:
+    """The case's decision record as JSON, with the sections every face of the record is rendered from."""
+    return view.record_detail(case, session)
 
 
 def case_summary(case: Case) -> dict[str, Any]:

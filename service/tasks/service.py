@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,6 @@ from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
 from service.cases.service import load_instance, record_incident
-from service.config import DEFAULT_CONFIG, Config
 from service.db import is_postgres
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -171,17 +170,22 @@ class Completion:
     open_tasks: list[HumanTask]
 
 
+# Reads a step's answers from what a page sent, given the form as the case asks it.
+AnswerReader = Callable[[dict[str, Any]], Mapping[str, Any]]
+
+
 def complete_task(
-    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime,
-    secure_link_sent: bool = False, config: Config = DEFAULT_CONFIG,
+    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any] | AnswerReader, now: datetime,
+    secure_link_sent: bool = False,
 ) -> Completion:
     """Complete an open task with validated data, run the process on, and project the result.
 
     Only someone who may see the case and work the task can complete it (a case they cannot see
     is "not found"). A "send securely" task answered with the service's own secure link is
     completed by ``service.disclosures.service.send_secure_link`` (which says so with
-    ``secure_link_sent``), never by a bare claim that a link was sent. ``config`` is the organisation's
-    settings (the letter to the person speaks for it): the app's, or the built-in defaults."""
+    ``secure_link_sent``), never by a bare claim that a link was sent. ``data`` is the
+    answers, or a function that reads them from what was sent given the form as this case asks it (a
+    page's fields), so a page completes a step with the reads the API makes."""
     case, task, open_rows = _lock_task(session=session, task_id=task_id)
     authorise_task_work(actor, task, case)
     _check_open(task, actor)
@@ -194,7 +198,7 @@ def complete_task(
     except UnknownTask as exc:
         raise Conflict(str(exc)) from None
     schema = for_case(form_schema(case.process_version, task.form), held)
-    answers = validate_form_data(schema, data)
+    answers = validate_form_data(schema, data(schema or {}) if callable(data) else data)
     check_dates_after_today(schema, answers, now.astimezone(UK_TIME).date())
     if option_fields(schema):
         check_chosen(schema, answers, {IDENTIFYING_DETAILS: case_identifying_details(session=session, case=case)})
@@ -219,8 +223,7 @@ def complete_task(
         write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
     if _policy_step(case, task) == "inform_subject":
         # Telling the person by email: the letter is queued in the outbox with the step that decided it.
-        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now,
-                              config=config)
+        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
     _flush(session)
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
 

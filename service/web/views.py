@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -27,7 +28,7 @@ from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
-from service.config import PROJECT_ROOT
+from service.config import PROJECT_ROOT, Config
 from service.disclosures.service import SECURE_LINK, disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
@@ -41,7 +42,7 @@ from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 from service.tasks.form_rules import case_suggestions, for_case, starting_values
 
-from .context import actor, csrf_token, now, organisation_facts, reading, service_config, transaction, uk_today
+from .context import actor, csrf_token, now, organisation_facts, reading, transaction, uk_today
 from .forms import answers_from, conditions, errors_by_field, fields_for
 from .signin import begin, finish, safe_next, signed_in
 
@@ -149,23 +150,47 @@ def tasks_page() -> Any:
 
 @web.route("/tasks/<task_id>", methods=["GET", "POST"])
 def task(task_id: str) -> Any:
+    if request.method == "POST":
+        return _act_on_task(task_id)
     with transaction() as db:
         detail = casework.task_detail(session=db, task_id=task_id, actor=actor(), now=now())
         case = cases.get_case(session=db, case_id=detail["case_id"])
         task_row = tasks.get_task(session=db, task_id=task_id)
-        # The form as this case asks it; what the case holds so far starts it (the practitioner's own words,
-        # today's date where offered), never an answer to a question someone else decided.
-        facts = cases.load_instance(case).task_data(task_id) if task_row.state == "open" else {}
-        schema = for_case(form_schema(case.process_version, detail["form"]), facts) or {}
-    if request.method == "GET":
-        start = task_row.draft or task_row.answers or starting_values(schema, facts, uk_today())
-        return _task_page(task_row, case, schema, dict(start), facts=facts)
+        facts, schema = _form_as_the_case_asks(task_row, case)
+    start = task_row.draft or task_row.answers or starting_values(schema, facts, uk_today())
+    return _task_page(task_row, case, schema, dict(start), facts=facts)
+
+
+def _form_as_the_case_asks(task_row: Any, case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the case holds so far for an open task, and the task's form as this case asks it (questions for
+    other organisations left out); what the case holds starts the form, never an answer to a question
+    someone else decided."""
+    facts = cases.load_instance(case).task_data(task_row.id) if task_row.state == "open" else {}
+    return facts, for_case(form_schema(case.process_version, task_row.form), facts) or {}
+
+
+def _act_on_task(task_id: str) -> Any:
+    """A step taken from the task's page, in one transaction as through the API: the task and its case are
+    read once, to check who may act and to read the answers the way the case's form asks them."""
     action = request.form.get("action", "complete")
-    answers = answers_from(schema, request.form) if action in ("complete", "draft") else {}
+    answers: dict[str, Any] = {}
     following: str | None = None
+
+    def read_answers(schema: dict[str, Any]) -> dict[str, Any]:
+        answers.update(answers_from(schema, request.form))  # kept to show again if the step is refused
+        return answers
+
     try:
         with transaction() as db:
-            casework.check_task_access(session=db, task_id=task_id, actor=actor())
+            if action == "complete":
+                # Completing checks who may act and reads the form as the case asks it itself.
+                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers, now=now())
+                name, case_id = done.task.name, done.case.id
+                following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
+                return _after_completing(name, case_id, following)
+            task_row, case = casework.task_for_work(session=db, task_id=task_id, actor=actor())
+            if action == "draft":
+                read_answers(_form_as_the_case_asks(task_row, case)[1])
             if action == "claim":
                 tasks.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "unclaim":
@@ -176,23 +201,34 @@ def task(task_id: str) -> Any:
                 assignee = request.form.get("assignee", "")
                 casework.assign_to_colleague(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
             else:
-                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=answers, now=now(),
-                                           config=service_config())
-                following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
+                raise InvalidInput(f"there is no action '{action[:40]}' on a task", field="action")
     except InvalidInput as exc:
-        return _task_page(task_row, case, schema, answers, exc.message, errors_by_field(exc.problems),
-                          facts=facts), 422
+        return _task_page_again(task_id, answers, exc.message, errors_by_field(exc.problems)), 422
     except DomainError as exc:
-        return _task_page(task_row, case, schema, answers, exc.message, facts=facts), exc.status
+        if exc.status == 404:
+            raise
+        return _task_page_again(task_id, answers, exc.message), exc.status
     if action == "draft":
         flash("Draft saved: you can come back to it later.")
     if action == "assign":
         flash(f"Given to {request.form.get('assignee')}.")
-    if action == "complete":
-        # Straight on to the person's next step; the case page only when it waits for someone else.
-        flash(f"Saved: {task_row.name}" if task_row.name.endswith(("?", ".")) else f"Saved: {task_row.name}.")
-        return redirect(url_for("web.task", task_id=following) if following else url_for("web.case", case_id=case.id))
     return redirect(url_for("web.task", task_id=task_id))
+
+
+def _after_completing(name: str, case_id: str, following: str | None) -> WerkzeugResponse:
+    """Straight on to the person's next step; the case page only when it waits for someone else."""
+    flash(f"Saved: {name}" if name.endswith(("?", ".")) else f"Saved: {name}.")
+    return redirect(url_for("web.task", task_id=following) if following else url_for("web.case", case_id=case_id))
+
+
+def _task_page_again(task_id: str, answers: dict[str, Any], error: str,
+                     field_errors: dict[str, str] | None = None) -> str:
+    """The task's page once more, after a refused step: what was typed kept, the problem said."""
+    with transaction() as db:
+        task_row = tasks.get_task(session=db, task_id=task_id)
+        case = cases.get_case(session=db, case_id=task_row.case_id)
+        facts, schema = _form_as_the_case_asks(task_row, case)
+    return _task_page(task_row, case, schema, answers, error, field_errors, facts=facts)
 
 
 def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str, Any], error: str | None = None,
@@ -267,7 +303,7 @@ def case(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
         detail = casework.case_detail(found, db)
-        record = casework.record_detail(found, db, now=now())
+        record = casework.record_detail(found, db)
         waiting_for = cases.load_instance(found).waiting_messages() if found.status == "active" else set()
         waiting = "receipt_confirmed" in waiting_for
         reopen = NEW_INFORMATION in waiting_for and may_bring_new_information(actor(), found)
@@ -300,7 +336,7 @@ def new_information(case_id: str) -> Any:
 def record_download(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="record_read")
-        record = casework.record_detail(found, db, now=now())
+        record = casework.record_detail(found, db)
     document = record_pdf(record, printed_by=actor().username, printed_at=now().isoformat(timespec="minutes"))
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="record-{found.reference}.pdf"'})
@@ -311,7 +347,7 @@ def letter_download(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="letter_read")
         letter = case_letter(session=db, case=found, now=now(),
-                             config=service_config())
+                             config=current_app.extensions.get("service_config") or Config.from_env())
     return Response(letter.as_pdf(), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="letter-{found.reference}.pdf"'})
 
