@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             records.append(record)
             with sessions() as s:
                 started = time.perf_counter()
-                detail = record_detail(get_case(session=s, case_id=case_id), s)
+                detail = record_detail(get_case(session=s, case_id=case_id), s, now=datetime.now(UTC))
                 reads.append(time.perf_counter() - started)
             started = time.perf_counter()
             document = record_pdf(detail, printed_by=ACTOR.username, printed_at=NOW.isoformat())

@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = Config.from_env()
+    from service.sealing import use_key_file
 
+    use_key_file(config.disclosure_keys_file)  # a value a command seals, it seals with the configured keys
     if args.command == "migrate":
         from service.migrate import upgrade
 

@@ -21,6 +21,7 @@ from service.api.views import api
 from service.config import Config
 from service.db import make_engine, make_session_factory
 from service.disclosures.keys import keyring_at
+from service.engine import use_calendars
 from service.errors import DomainError, InvalidInput
 from service.logs import redact_link_tokens
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -40,6 +41,7 @@ from service.web.recipient import recipient
 from service.web.stuck import web_stuck
 from service.web.trials import web_trials
 from service.web.views import web
+from service.workcalendar import WorkCalendars, calendars_for
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -54,6 +56,9 @@ def create_app(config: Config | None = None) -> Flask:
     engine = make_engine(config.database_url)
     app.extensions["db_session_factory"] = make_session_factory(engine)
     app.extensions["service_config"] = config
+    # Deadlines set while serving a request count on this configuration's working hours and closures.
+    app.extensions["work_calendars"] = calendars_for(config)
+    app.wsgi_app = _counting_on(app.extensions["work_calendars"], app.wsgi_app)  # type: ignore[method-assign]
     if config.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=config.trusted_proxies)
@@ -126,3 +131,13 @@ def create_app(config: Config | None = None) -> Flask:
         return jsonify(body), exc.status
 
     return app
+
+
+def _counting_on(calendars: WorkCalendars, wsgi_app: Any) -> Any:
+    """``wsgi_app`` serving each request with the engine's deadlines counted on ``calendars``."""
+
+    def counting(environ: Any, start_response: Any) -> Any:
+        with use_calendars(calendars):
+            return wsgi_app(environ, start_response)
+
+    return counting

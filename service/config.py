@@ -113,6 +113,9 @@ class Config:
                 "head_of_service": self.notify_head_of_service}.get(role)
 
 
+# The built-in defaults, for a caller given no settings (a test, a benchmark); nothing here reads the environment.
+DEFAULT_CONFIG = Config()
+
 _TEXT_SETTINGS = ("database_url", "secret_key", "mail_dir", "mail_from", "base_url", "notify_dsl", "notify_manager",
                   "notify_head_of_service", "user_mail_domain", "organisation_name", "data_protection_contact",
                   "organisation_phone", "working_hours", "disclosure_keys_file", "school_closures", "metrics_token")

@@ -12,8 +12,8 @@ opened again when the service reads them, so every reader in the service sees pl
 
 A sealed value reads ``sealed:1:<key id>:<base64>``, bound to the column it is kept in. Anything else
 is a value written before sealing, read as it is. The keys are the ones the service was started with
-(``use_keyring``, called by the app factory); a process that was not given any (a worker, a command)
-reads the configured key file, as the app factory does.
+(``use_keyring``, called by the app factory); a worker or a command names its configured key file
+with ``use_key_file``, read on first use; without either, the default key file is.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ SEALED_ANSWERS = frozenset({"items", "information_shared", "concern", "informati
 
 _lock = threading.Lock()
 _keyring: Keyring | None = None
+_key_file: str = Config.disclosure_keys_file
 
 
 def use_keyring(keyring: Keyring) -> Keyring:
@@ -55,13 +56,19 @@ def use_keyring(keyring: Keyring) -> Keyring:
     return keyring
 
 
+def use_key_file(path: str) -> None:
+    """Seal with the keys in ``path`` (a worker's or a command's DISCLOSURE_KEYS_FILE), read when first needed."""
+    global _keyring, _key_file
+    with _lock:
+        _keyring, _key_file = None, path
+
+
 def current_keyring() -> Keyring:
-    """The keys given to ``use_keyring``; without any, the configured key file's."""
+    """The keys given to ``use_keyring``; without any, those of the file given to ``use_key_file``."""
     global _keyring
     with _lock:
         if _keyring is None:
-            config = Config.from_env()
-            _keyring = keyring_at(config.disclosure_keys_file, default_path=Config.disclosure_keys_file)
+            _keyring = keyring_at(_key_file, default_path=Config.disclosure_keys_file)
         return _keyring
 
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.service import TimerSweep, fire_due_timers
 from service.config import Config
+from service.engine import use_calendars
 from service.notifications.delivery import deliver_due, sender_for
+from service.workcalendar import calendars_for
 
 log = logging.getLogger(__name__)
 # One case per transaction: the audit chain's head is locked only from a case's event to its commit,
@@ -46,6 +48,11 @@ class EmbeddedWorker(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        # A thread starts in a context of its own: the timers it fires set deadlines on the config's calendars.
+        with use_calendars(calendars_for(self.config)):
+            self._loop()
+
+    def _loop(self) -> None:
         sender = sender_for(self.config)
         last_delivery = 0.0
         while not self.stopping.wait(self.config.sweep_interval):

@@ -6,13 +6,17 @@ days"). A working day here is a weekday that is not an England and Wales bank ho
 A school day is a working day on which the organisation's schools are open: the school calendar is
 the working calendar with the closures of the ``SCHOOL_CLOSURES`` setting (holidays, half terms)
 as ``extra_closures``. After the last closure it lists, school days are working days again.
+
+Nothing here reads the environment: ``calendars_for(config)`` builds both calendars from the settings
+the app factory, a worker or a command was given; ``DEFAULT_CALENDARS`` are those of the built-in
+defaults (09:00-17:00, the default closures).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -121,6 +125,25 @@ def school_calendar(hours: str, closures: str) -> WorkingCalendar:
     return replace(calendar_for_hours(hours), extra_closures=parse_closures(closures))
 
 
-_CONFIG = Config.from_env()
-DEFAULT_CALENDAR = calendar_for_hours(_CONFIG.working_hours)
-DEFAULT_SCHOOL_CALENDAR = school_calendar(_CONFIG.working_hours, _CONFIG.school_closures)
+@dataclass(frozen=True)
+class WorkCalendars:
+    """The two calendars deadlines are counted on: working time, and school days."""
+
+    working: WorkingCalendar
+    school: WorkingCalendar
+
+
+def calendars_for(config: Config) -> WorkCalendars:
+    """The calendars of ``config``'s WORKING_HOURS and SCHOOL_CLOSURES (a bad setting is a ValueError)."""
+    return _calendars(config.working_hours, config.school_closures)
+
+
+@cache
+def _calendars(hours: str, closures: str) -> WorkCalendars:
+    # One pair per setting, so each keeps its bank holidays loaded across requests and sweeps.
+    return WorkCalendars(working=calendar_for_hours(hours), school=school_calendar(hours, closures))
+
+
+DEFAULT_CALENDARS = calendars_for(Config())
+DEFAULT_CALENDAR = DEFAULT_CALENDARS.working
+DEFAULT_SCHOOL_CALENDAR = DEFAULT_CALENDARS.school

@@ -15,7 +15,15 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from service.config import Config, SettingError, parse_closures
-from service.workcalendar import DEFAULT_CALENDAR, DEFAULT_SCHOOL_CALENDAR, UK_TIME, WorkingCalendar, school_calendar
+from service.workcalendar import (
+    DEFAULT_CALENDAR,
+    DEFAULT_SCHOOL_CALENDAR,
+    UK_TIME,
+    WorkCalendars,
+    WorkingCalendar,
+    calendars_for,
+    school_calendar,
+)
 
 CAL = WorkingCalendar()
 
@@ -388,12 +396,22 @@ def test_without_closures_school_days_are_working_days() -> None:
     assert school.add_working_days(utc(2027, 2, 11, 10, 0), 5) == CAL.add_working_days(utc(2027, 2, 11, 10, 0), 5)
 
 
-def test_the_default_school_calendar_is_the_working_calendar_less_the_configured_closures() -> None:
-    # Whatever the environment says: the same hours as working time, the closures of the setting.
-    config = Config.from_env()
+def test_the_default_school_calendar_is_the_working_calendar_less_the_default_closures() -> None:
+    # The built-in defaults, whatever the environment of the run says (the calendar reads no setting).
     assert (DEFAULT_SCHOOL_CALENDAR.day_start, DEFAULT_SCHOOL_CALENDAR.day_end) == (
         DEFAULT_CALENDAR.day_start, DEFAULT_CALENDAR.day_end)
-    assert DEFAULT_SCHOOL_CALENDAR.extra_closures == parse_closures(config.school_closures)
+    assert DEFAULT_SCHOOL_CALENDAR.extra_closures == parse_closures(Config().school_closures)
+    assert calendars_for(Config()) == WorkCalendars(working=DEFAULT_CALENDAR, school=DEFAULT_SCHOOL_CALENDAR)
+
+
+def test_the_calendars_come_from_the_config_they_are_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKING_HOURS", "07:00-07:30")  # ignored: only the config given counts
+    given = calendars_for(Config(working_hours="08:30-15:30", school_closures=HALF_TERM))
+    assert (given.working.day_start, given.working.day_end) == (time(8, 30), time(15, 30))
+    assert given.working.extra_closures == frozenset()
+    assert given.school == school_calendar("08:30-15:30", HALF_TERM)
+    with pytest.raises(ValueError, match="09:00-17:00"):
+        calendars_for(Config(working_hours="nine to five"))
 
 
 # --- the SCHOOL_CLOSURES setting -----------------------------------------------------------------

@@ -44,6 +44,8 @@ def make_celery(config: Config | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         # beat writes its schedule file every few ticks, which its container healthcheck watches
         beat_sync_every=10,
+        # The settings the tasks run with (workers.tasks): the one place a worker reads them.
+        service_config=config,
         timezone="UTC",
         enable_utc=True,
         beat_schedule={

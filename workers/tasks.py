@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Config
 from service.db import make_engine, make_session_factory
+from service.engine import use_calendars
 from service.notifications.delivery import deliver_due, sender_for
+from service.sealing import use_key_file
 from service.sweeper import sweep_due_timers
+from service.workcalendar import calendars_for
 from workers.app import app
 
 log = logging.getLogger(__name__)
@@ -21,7 +24,10 @@ log = logging.getLogger(__name__)
 
 @cache
 def _config() -> Config:
-    return Config.from_env()
+    # The worker's settings, read once per process: the app's config (workers.app), its key file named for sealing.
+    config: Config = app.conf.service_config
+    use_key_file(config.disclosure_keys_file)
+    return config
 
 
 @cache
@@ -36,7 +42,8 @@ def _sessions() -> sessionmaker[Session]:
 )
 def sweep_timers() -> dict[str, Any]:
     """Fire every timer that is due now."""
-    report = sweep_due_timers(_sessions())
+    with use_calendars(calendars_for(_config())):
+        report = sweep_due_timers(_sessions())
     return {"advanced": len(report.advanced), "incidents": len(report.incidents)}
 
 

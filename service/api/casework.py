@@ -257,9 +257,10 @@ def audit_event(event: AuditEvent) -> dict[str, Any]:
 READS = ("case_read", "task_read", "record_read", "letter_read")
 
 
-def record_detail(case: Case, session: Session) -> dict[str, Any]:
-    """The case's decision record as JSON, with the sections every face of the record is rendered from."""
-    return view.record_detail(case, session)
+def record_detail(case: Case, session: Session, *, now: datetime) -> dict[str, Any]:
+    """The case's decision record as JSON (its links as at ``now``), with the sections every face of the
+    record is rendered from."""
+    return view.record_detail(case, session, now=now)
 
 
 def case_summary(case: Case) -> dict[str, Any]:

@@ -50,8 +50,9 @@ def now() -> datetime:
 
 
 def service_config() -> Config:
-    found: Config | None = current_app.extensions.get("service_config")
-    return found or Config.from_env()
+    """The settings the app was built with (``create_app(config)``)."""
+    config: Config = current_app.extensions["service_config"]
+    return config
 
 
 def body() -> dict[str, Any]:
@@ -144,7 +145,7 @@ def _record(case_id: str, *, as_pdf: bool) -> Any:
         actor = current_actor(session)
         case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now(),
                                       action="record_read")
-        record = casework.record_detail(case, session)
+        record = casework.record_detail(case, session, now=now())
     if not as_pdf:
         return jsonify(record)
     document = record_pdf(record, printed_by=actor.username, printed_at=now().isoformat(timespec="minutes"))
@@ -159,7 +160,7 @@ def get_letter_pdf(case_id: str) -> Any:
         actor = current_actor(session)
         case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now(), action="letter_read")
         letter = case_letter(session=session, case=case, now=now(),
-                             config=current_app.extensions.get("service_config") or Config.from_env())
+                             config=service_config())
     return Response(letter.as_pdf(), mimetype=PDF_TYPE, headers={
         "Content-Disposition": f'attachment; filename="letter-{case.reference}.pdf"'})
 
@@ -238,7 +239,8 @@ def _complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]
     answers = data.get("data")
     if not isinstance(answers, dict):
         raise InvalidInput("send the answers as an object in 'data'", field="data")
-    done = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now())
+    done = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now(),
+                               config=service_config())
     following = [t for t in done.open_tasks if can_work_task(actor, t, done.case)]
     return jsonify({**casework.task_summary(done.task), "next_tasks": [casework.task_summary(t) for t in following]})
 

@@ -27,7 +27,7 @@ from service.access import can_work_task, require_case_worker, require_readable
 from service.actors import Actor
 from service.cases import service as cases
 from service.cases.models import Case, CaseStatus
-from service.config import Config
+from service.config import DEFAULT_CONFIG, Config
 from service.errors import Conflict, DomainError, Forbidden, NotFound
 from service.notifications.service import queue_email
 from service.processes.service import compiled_process
@@ -102,8 +102,8 @@ def send_secure_link(
 ) -> SentLink:
     """Seal the chosen package, complete the "send securely" task with it and queue the link email.
 
-    ``config`` gives the organisation the email speaks for (its name and phone number); without it,
-    the environment's settings, as the service itself reads them."""
+    ``config`` gives the organisation the email and the letter speak for (its name and phone number):
+    the app's settings, or without it the built-in defaults."""
     task = tasks.get_task(session=session, task_id=task_id)
     case = cases.get_case(session=session, case_id=task.case_id, for_update=True)
     if not can_work_task(actor, task, case):
@@ -120,7 +120,7 @@ def send_secure_link(
         "the receipt deadline, whichever is later; one-time code given separately by phone; locks after 5 wrong "
         "codes; watermarked with the recipient's name")}
     completion = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now,
-                                     secure_link_sent=True)
+                                     secure_link_sent=True, config=config or DEFAULT_CONFIG)
     return _seal_and_send(session=session, case=completion.case, task_id=task.id, content=content, actor=actor,
                           keyring=keyring, now=now, expires_at=_link_expiry(completion.case, now, lifetime),
                           base_url=base_url, config=config)
@@ -179,7 +179,7 @@ def _seal_and_send(
     queue_email(session=session, case=case, address=disclosure.recipient_email, reason="secure_link",
                 subject="Safeguarding information has been shared with you securely",
                 body=_link_email(base_url=base_url, token=token, sender=staff_sender(session, actor),
-                                 expires_at=expires_at, config=config or Config.from_env()), now=now)
+                                 expires_at=expires_at, config=config or DEFAULT_CONFIG), now=now)
     record_event(session=session, actor=actor, action="secure_link_reissued" if replaces else "secure_link_sent",
                  at=now, case_id=case.id, task_id=task_id,
                  summary={"disclosure": disclosure_id, "recipient": disclosure.recipient_email,

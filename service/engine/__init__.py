@@ -5,6 +5,7 @@ sandboxes their expressions, runs instances and reports their timers.
 """
 
 from .clock import engine_time
+from .deadlines import calendars_in_use, use_calendars
 from .errors import DiagramRejected, EngineError, Incident, NotWaiting, Problem, TaskNotReady, UnknownTask
 from .instance import SERIALIZER_VERSION, Instance, Notice, ReadyTask, Wait
 from .paths import FINISHES, steps_after
@@ -28,8 +29,10 @@ __all__ = [
     "UnknownTask",
     "UserTaskInfo",
     "Wait",
+    "calendars_in_use",
     "compile_process",
     "content_hash",
     "engine_time",
     "steps_after",
+    "use_calendars",
 ]

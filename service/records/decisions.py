@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -132,7 +132,7 @@ def compose_decision_record(
         review_date=_date(facts.get("review_date")),
     )
     record.answers = list(_gateway_answers(done, facts))
-    record.advice = [_advice(case, t, steps, done) for t in done if steps.get(t.element_id) in
+    record.advice = [_advice(case, t, steps, done, now) for t in done if steps.get(t.element_id) in
                      ("consultation", "anonymised_consultation")]
     record.every_answer = list(_every_answer(case, done))
     request = fill_sharing_request(request if request is not None else SharingRequest(case_id=case.id),
@@ -289,8 +289,8 @@ def _every_answer(case: Case, done: Iterable[HumanTask]) -> Iterable[RecordedAns
                                  answered_by=task.completed_by, answered_role=task.role, answered_at=task.closed_at)
 
 
-def _advice(case: Case, task: HumanTask, steps: Mapping[str, str | None], done: Sequence[HumanTask]
-            ) -> AdviceEntry:
+def _advice(case: Case, task: HumanTask, steps: Mapping[str, str | None], done: Sequence[HumanTask],
+            now: datetime) -> AdviceEntry:
     answers = task.answers or {}
     form = (form_schema(case.process_version, task.form) or {}).get("properties") or {}
     external = steps.get(task.element_id) == "anonymised_consultation"
@@ -298,7 +298,7 @@ def _advice(case: Case, task: HumanTask, steps: Mapping[str, str | None], done: 
     return AdviceEntry(
         adviser=str(answers.get("consulted_whom")) if external else (task.completed_by or ""),
         adviser_role="consulted without naming the child" if external else task.role,
-        given_at=task.closed_at or datetime.now(UTC),
+        given_at=task.closed_at or now,
         advice=str(answers.get("advice", "")),
         subject_named=bool(answers.get("subject_named", False)),
         decision=answers.get("advice_decision"),

@@ -263,15 +263,14 @@ def has_letter(*, session: Session, case: Case) -> bool:
 
 
 def email_letter_if_asked(*, session: Session, case: Case, answers: Mapping[str, Any], facts: Mapping[str, Any],
-                          actor: Actor, now: datetime, config: Config | None = None) -> OutboxMessage | None:
+                          actor: Actor, now: datetime, config: Config) -> OutboxMessage | None:
     """If the person is told by email, queue the letter to them in the outbox, in the caller's transaction."""
     if answers.get("subject_informed") is not True or answers.get("subject_informed_how") != "email":
         return None
     address = str(answers.get("subject_email") or "").strip()
     if not address:
         raise InvalidInput("subject_email: give the address the letter should go to", field="subject_email")
-    # The task is completed from a request or a worker, neither of which hands over its settings.
-    letter = build_letter(session=session, case=case, facts=facts, config=config or Config.from_env(), now=now)
+    letter = build_letter(session=session, case=case, facts=facts, config=config, now=now)
     if letter is None:
         raise Conflict("nothing has been shared in this case, so there is no letter to send")
     message = queue_email(session=session, case=case, address=address, subject=letter.email_subject,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,8 +28,10 @@ def version_words(version: ProcessVersion) -> Words:
     return Words(choice_titles(form_schema(version, form) for form in sorted(forms)))
 
 
-def record_detail(case: Case, session: Session, *, preview: ComposedRecord | None = None) -> dict[str, Any]:
+def record_detail(case: Case, session: Session, *, now: datetime, preview: ComposedRecord | None = None
+                  ) -> dict[str, Any]:
     """The case's record as JSON-ready data, with ``sections``: the same record as the page and the PDF show.
+    Its secure links are described as they stand at ``now``.
 
     With ``preview``, the not-yet-written revision (and its request and transmissions) stands in."""
     revisions = list(session.scalars(select(DecisionRecord).where(DecisionRecord.case_id == case.id)
@@ -40,7 +42,7 @@ def record_detail(case: Case, session: Session, *, preview: ComposedRecord | Non
     if preview is not None:
         revisions, request = [preview.record], preview.request
         disclosures += preview.transmissions
-    links = {d.task_id: link_summary(d, datetime.now(UTC)) for d in disclosures_of(session=session, case_id=case.id)}
+    links = {d.task_id: link_summary(d, now) for d in disclosures_of(session=session, case_id=case.id)}
     detail: dict[str, Any] = {
         "case": {"id": case.id, "reference": case.reference, "summary": case.summary, "status": case.status,
                  "direction": case.direction, "urgency": case.urgency},
@@ -65,7 +67,7 @@ def record_preview(*, session: Session, case: Case, actor: Actor, now: datetime)
     facts = load_instance(case).current_data()
     composed = compose_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now,
                                        request=None)
-    return record_detail(case, session, preview=composed)
+    return record_detail(case, session, now=now, preview=composed)
 
 
 def case_so_far(*, session: Session, case: Case) -> list[dict[str, Any]]:

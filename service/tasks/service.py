@@ -18,6 +18,7 @@ from service.actors import Actor, may_work
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
 from service.cases.service import load_instance, record_incident
+from service.config import DEFAULT_CONFIG, Config
 from service.db import is_postgres
 from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -176,14 +177,15 @@ AnswerReader = Callable[[dict[str, Any]], Mapping[str, Any]]
 
 def complete_task(
     *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any] | AnswerReader, now: datetime,
-    secure_link_sent: bool = False,
+    secure_link_sent: bool = False, config: Config = DEFAULT_CONFIG,
 ) -> Completion:
     """Complete an open task with validated data, run the process on, and project the result.
 
     Only someone who may see the case and work the task can complete it (a case they cannot see
     is "not found"). A "send securely" task answered with the service's own secure link is
     completed by ``service.disclosures.service.send_secure_link`` (which says so with
-    ``secure_link_sent``), never by a bare claim that a link was sent. ``data`` is the
+    ``secure_link_sent``), never by a bare claim that a link was sent. ``config`` is the organisation's
+    settings (the letter to the person speaks for it): the app's, or the built-in defaults. ``data`` is the
     answers, or a function that reads them from what was sent given the form as this case asks it (a
     page's fields), so a page completes a step with the reads the API makes."""
     case, task, open_rows = _lock_task(session=session, task_id=task_id)
@@ -223,7 +225,8 @@ def complete_task(
         write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
     if _policy_step(case, task) == "inform_subject":
         # Telling the person by email: the letter is queued in the outbox with the step that decided it.
-        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now)
+        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now,
+                              config=config)
     _flush(session)
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
 

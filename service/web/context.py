@@ -50,10 +50,15 @@ def uk_today() -> date:
     return now().astimezone(UK_TIME).date()
 
 
+def service_config() -> Config:
+    """The settings the app was built with (``create_app(config)``)."""
+    config: Config = current_app.extensions["service_config"]
+    return config
+
+
 def organisation_facts() -> dict[str, Any]:
     """The facts every case of this organisation starts with (its settings, not questions)."""
-    config: Config | None = current_app.extensions.get("service_config")
-    return cases.organisation_facts(config or Config.from_env())
+    return cases.organisation_facts(service_config())
 
 
 def csrf_token() -> str:

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +27,7 @@ from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
-from service.config import PROJECT_ROOT, Config
+from service.config import PROJECT_ROOT
 from service.disclosures.service import SECURE_LINK, disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
@@ -42,7 +41,7 @@ from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 from service.tasks.form_rules import case_suggestions, for_case, starting_values
 
-from .context import actor, csrf_token, now, organisation_facts, reading, transaction, uk_today
+from .context import actor, csrf_token, now, organisation_facts, reading, service_config, transaction, uk_today
 from .forms import answers_from, conditions, errors_by_field, fields_for
 from .signin import begin, finish, safe_next, signed_in
 
@@ -184,7 +183,8 @@ def _act_on_task(task_id: str) -> Any:
         with transaction() as db:
             if action == "complete":
                 # Completing checks who may act and reads the form as the case asks it itself.
-                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers, now=now())
+                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers, now=now(),
+                                           config=service_config())
                 name, case_id = done.task.name, done.case.id
                 following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
                 return _after_completing(name, case_id, following)
@@ -303,7 +303,7 @@ def case(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now())
         detail = casework.case_detail(found, db)
-        record = casework.record_detail(found, db)
+        record = casework.record_detail(found, db, now=now())
         waiting_for = cases.load_instance(found).waiting_messages() if found.status == "active" else set()
         waiting = "receipt_confirmed" in waiting_for
         reopen = NEW_INFORMATION in waiting_for and may_bring_new_information(actor(), found)
@@ -336,7 +336,7 @@ def new_information(case_id: str) -> Any:
 def record_download(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="record_read")
-        record = casework.record_detail(found, db)
+        record = casework.record_detail(found, db, now=now())
     document = record_pdf(record, printed_by=actor().username, printed_at=now().isoformat(timespec="minutes"))
     return Response(document, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="record-{found.reference}.pdf"'})
@@ -347,7 +347,7 @@ def letter_download(case_id: str) -> Any:
     with transaction() as db:
         found = casework.readable_case(session=db, case_id=case_id, actor=actor(), now=now(), action="letter_read")
         letter = case_letter(session=db, case=found, now=now(),
-                             config=current_app.extensions.get("service_config") or Config.from_env())
+                             config=service_config())
     return Response(letter.as_pdf(), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="letter-{found.reference}.pdf"'})
 
