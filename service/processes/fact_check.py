@@ -3,7 +3,8 @@
 The sandbox's lint proves an expression is safe; this proves it can work: a timer calling
 ``in_working_day(3)``, a condition reading ``urgancy`` or a decision-table entry ``yes`` is refused
 with the element, the unknown name and the nearest known one, rather than published and then stopping
-every case at that step. Names are checked against the whole process (the facts any step can give).
+every case at that step. Names are checked against the whole process (the facts any step can give), and
+then against the order of its steps (``fact_order``): some path from a start must give a fact before it is read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from service.engine.sandbox import Mode
 from service.engine.specs import INITIAL_PREFIX
 from service.engine.xml import parse_xml
 
+from .fact_order import order_problems
 from .known_names import CASE_START_FACTS, Known, form_fields, name_problems, problems_at
 from .table_check import table_problems
 
@@ -109,11 +111,18 @@ def diagram_name_problems(root: etree._Element, file: str, known: Known) -> list
 
 def fact_problems(files: Mapping[str, str]) -> list[Problem]:
     """Every unknown name, wrongly called helper and unusable decision-table entry in a set of process
-    files, and every pair of rules of a UNIQUE table that can match the same inputs."""
+    files, every pair of rules of a UNIQUE table that can match the same inputs, and every fact read
+    before any path from a start gives it."""
     known = known_facts(files)
+    diagrams, tables = dict(_documents(files, ".bpmn")), dict(_documents(files, ".dmn"))
     problems: list[Problem] = []
-    for name, root in _documents(files, ".bpmn"):
+    for name, root in diagrams.items():
         problems.extend(diagram_name_problems(root, name, known))
-    for name, root in _documents(files, ".dmn"):
+    for name, root in tables.items():
         problems.extend(table_problems(root, name, known))
+    try:
+        problems.extend(order_problems(files, diagrams, tables, known))
+    except Exception as exc:  # a diagram the walk cannot follow is refused, never a server error
+        problems.append(Problem(f"the order in which the steps give their facts could not be checked: "
+                                f"{type(exc).__name__}"))
     return problems

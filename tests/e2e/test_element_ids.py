@@ -169,6 +169,15 @@ def test_naming_in_the_panel_or_on_the_diagram_gives_a_readable_id_that_one_undo
         one(root, "//bpmn:sequenceFlow[@sourceRef='is_the_nurse_sure'][@targetRef='the_nurse_is_not_sure']")
         assert_referenced(root, "the_nurse_is_not_sure")
 
+        # Made another kind of end, it keeps its id.
+        page.evaluate("""() => window.modeler.get('bpmnReplace').replaceElement(
+            window.modeler.get('elementRegistry').get('the_nurse_is_not_sure'),
+            { type: 'bpmn:EndEvent', eventDefinitionType: 'bpmn:TerminateEventDefinition' })""")
+        root = exported(page)
+        end = one(root, "//bpmn:endEvent[@id='the_nurse_is_not_sure']")
+        assert end.find("bpmn:terminateEventDefinition", NS) is not None
+        one(root, "//bpmn:sequenceFlow[@sourceRef='is_the_nurse_sure'][@targetRef='the_nurse_is_not_sure']")
+
         # A name already used gives the next free id; a name with nothing to make an id from leaves it made up.
         select(page, "is_the_nurse_sure")
         again = append(page, "append.end-event")

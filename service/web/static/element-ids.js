@@ -59,6 +59,14 @@ function ElementIds(config, eventBus, modeling, elementRegistry, moddle) {
   });
   // A step drawn already named (A step for a person, its escalation timer, a pasted copy).
   eventBus.on('commandStack.shape.create.postExecuted', (event) => follow(event.context.shape));
+  // A new element changed to another kind (a task made a script) keeps the id it had. A published one does
+  // not: it is a different step, which open cases must not be moved onto.
+  eventBus.on('commandStack.shape.replace.postExecuted', (event) => {
+    const { oldShape, newShape } = event.context;
+    if (!oldShape || !newShape || published.has(oldShape.id) || oldShape.id === newShape.id) return;
+    if (elementRegistry.get(oldShape.id) || moddle.ids.assigned(oldShape.id) || !elementRegistry.get(newShape.id)) return;
+    modeling.updateProperties(newShape, { id: oldShape.id });
+  });
 
   this.readableId = readableId;
   this.isPublished = (id) => published.has(id);
