@@ -46,6 +46,11 @@ def assert_referenced(root: etree._Element, element_id: str) -> None:
     one(root, f"//bpmn:lane[bpmn:flowNodeRef='{element_id}']")
 
 
+def label_of(page: Any, element_id: str) -> str | None:
+    return page.evaluate("(id) => { const e = window.modeler.get('elementRegistry').get(id);"
+                         " return e.label ? e.label.id : null; }", element_id)
+
+
 def add_person_step(page: Any, name: str, lane: str, form: str) -> None:
     dialog = page.get_by_role("dialog", name="A step for a person")
     expect(dialog).to_be_visible()
@@ -151,6 +156,7 @@ def test_naming_in_the_panel_or_on_the_diagram_gives_a_readable_id_that_one_undo
         one(root, "//bpmn:exclusiveGateway[@id='is_the_nurse_sure']")
         one(root, "//bpmn:sequenceFlow[@sourceRef='ask_the_school_nurse'][@targetRef='is_the_nurse_sure']")
         one(root, "//bpmndi:BPMNShape[@bpmnElement='is_the_nurse_sure']")
+        assert label_of(page, "is_the_nurse_sure") == "is_the_nurse_sure_label", "its label goes by it too"
         page.get_by_role("button", name="Undo").click()
         select(page, made_up)
         expect(page.locator("#prop-name")).to_have_value("")
@@ -168,6 +174,7 @@ def test_naming_in_the_panel_or_on_the_diagram_gives_a_readable_id_that_one_undo
         assert one(root, "//bpmn:endEvent[@id='the_nurse_is_not_sure']").get("name") == "The nurse is not sure"
         one(root, "//bpmn:sequenceFlow[@sourceRef='is_the_nurse_sure'][@targetRef='the_nurse_is_not_sure']")
         assert_referenced(root, "the_nurse_is_not_sure")
+        assert label_of(page, "the_nurse_is_not_sure") == "the_nurse_is_not_sure_label"
 
         # Made another kind of end, it keeps its id.
         page.evaluate("""() => window.modeler.get('bpmnReplace').replaceElement(

@@ -68,6 +68,14 @@ function ElementIds(config, eventBus, modeling, elementRegistry, moddle) {
     modeling.updateProperties(newShape, { id: oldShape.id });
   });
 
+  // An external label (a gateway's, an event's, a flow's) is known by its element's id, here as on import.
+  eventBus.on('element.updateId', ({ element, newId }) => {
+    const { label } = element;
+    if (label && !element.labelTarget && label.id !== `${newId}_label` && !elementRegistry.get(`${newId}_label`)) {
+      elementRegistry.updateId(label, `${newId}_label`);
+    }
+  });
+
   this.readableId = readableId;
   this.isPublished = (id) => published.has(id);
 }
