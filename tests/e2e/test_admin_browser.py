@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 
@@ -18,7 +19,7 @@ def test_the_admin_changes_access_and_the_auditor_sees_it(browser: Any, tmp_path
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         sign_in(page, address, "sam.admin")
         page.get_by_role("link", name="Change hana.visitor's roles or team").click()
-        assert page.get_by_label("practitioner").is_checked()
+        expect(page.get_by_label("practitioner")).to_be_checked()
         page.get_by_label("practitioner").uncheck()
         page.get_by_label("manager").check()
         page.get_by_label("Team", exact=True).select_option("north")

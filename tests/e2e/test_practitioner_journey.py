@@ -80,9 +80,9 @@ def test_a_routine_case_moves_from_step_to_step_and_speaks_plainly(browser: Any,
     assert page.evaluate("(names) => names.filter((n) => document.querySelector(`[name=${n}]:checked`))",
                          BASIS) == [], "nothing that decides the lawful basis is answered for her"
     special = page.locator("#field-special_category .suggestion")
-    assert not special.is_visible()
+    expect(special).to_be_hidden()
     page.check("input[name=data_categories][value=health]")
-    assert special.inner_text() == "Suggested: Yes, because you ticked health. Answer it yourself."
+    expect(special).to_have_text("Suggested: Yes, because you ticked health. Answer it yourself.")
     assert "because a child is named on the case" in page.inner_text("#field-subject_at_risk")
     assert not page.is_checked("input[name=special_category][value=yes]"), "a suggestion, not an answer"
     page.screenshot(path=str(SHOTS / "journey-suggestions.png"), full_page=True)

@@ -189,8 +189,9 @@ def test_follow_up_questions_appear_only_once_their_answer_is_given(browser: Any
     answer(page, **{"subjects-0-role": ("c", "child"), "subjects-0-name": "Sam"})
     submit(page)
     open_task(page, "Is there a clear legitimate purpose?")
-    assert not page.is_visible("[name=purpose_other]"), "asked only when the purpose is 'something else'"
+    other = page.locator("[name=purpose_other]")
+    expect(other, "asked only when the purpose is 'something else'").to_be_hidden()
     page.check("input[name=purpose][value=other]")
-    assert page.is_visible("[name=purpose_other]")
+    expect(other).to_be_visible()
     page.check("input[name=purpose][value=s17]")
-    assert not page.is_visible("[name=purpose_other]")
+    expect(other).to_be_hidden()

@@ -30,7 +30,8 @@ def main_text(page: Any) -> str:
 
 def sign_out(page: Any) -> None:
     page.get_by_role("button", name="Sign out").click()
-    assert "/login" in page.url and page.get_by_label("Username").is_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert "/login" in page.url
 
 
 def post_and_status(page: Any, button: Any) -> int:
@@ -219,5 +220,6 @@ def test_scenario_5_from_sign_in_to_the_printed_record(browser: Any, live_server
         assert entry in timeline, entry
     assert "mo.manager (manager): task completed" not in timeline
     page.emulate_media(media="print")
-    assert not page.locator("header").is_visible() and not page.locator("#diagram").is_visible()
+    expect(page.locator("header")).to_be_hidden()
+    expect(page.locator("#diagram")).to_be_hidden()
     page.screenshot(path=str(SHOTS / "5-printed-record.png"), full_page=True)
