@@ -85,6 +85,17 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
         assert page.input_value("#prop-condition") == \
             '(unsure == True or statutory_power == "none_identified") and urgency != "emergency"'
 
+        # A date: "has an answer" read back from bool(...); "is after" is written so that a case without
+        # the date yet is not stopped by comparing nothing with a date.
+        choose(page, "f_review_later")
+        expect(page.locator("#condition-preview")).to_have_text(
+            "When: \u201cWhen should this be looked at again?\u201d has an answer.")
+        rows(page).nth(0).locator("select.condition-op").select_option("is after")
+        rows(page).nth(0).locator("input[type=date]").fill("2026-03-01")
+        rows(page).nth(0).locator("input[type=date]").dispatch_event("change")
+        assert condition_of(page, "f_review_later") == 'review_date and review_date > "2026-03-01"'
+        expect(page.locator("#condition-preview")).to_contain_text("is after 1 March 2026")
+
         # Built from nothing on a choice: the DSL's "wait again" flow has no condition yet.
         choose(page, "f_dsl_wait_again")
         expect(page.locator("#condition-preview")).to_have_text("Always taken (no condition): add a fact to check.")
@@ -122,6 +133,8 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
 
     bpmn = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
     assert "identity_verified != True and request_specific == True" in bpmn
+    assert "review_date and review_date &gt; &quot;2026-03-01&quot;" in bpmn or \
+        'review_date and review_date &gt; "2026-03-01"' in bpmn
     assert 'receipt_outcome in (&quot;wait_again&quot;,) and urgency != &quot;emergency&quot;' in bpmn \
         or expected in bpmn
 

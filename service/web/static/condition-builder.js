@@ -47,7 +47,7 @@ function tokens(text) {
     else if (match[3] !== undefined) {
       const word = match[3];
       if (word === 'True' || word === 'False') found.push({ kind: 'bool', value: word === 'True' });
-      else if (['and', 'or', 'not', 'in'].includes(word)) found.push({ kind: word });
+      else if (['and', 'or', 'not', 'in', 'is', 'None'].includes(word)) found.push({ kind: word });
       else found.push({ kind: 'name', value: word });
     } else found.push({ kind: match[4] });
   }
@@ -55,6 +55,38 @@ function tokens(text) {
 }
 
 const COMPARE = ['==', '!=', '>', '<', '>=', '<='];
+const ORDER = ['>', '<', '>=', '<='];
+
+// A date or number compared by order is written guarded, so a case without the answer yet is not
+// stopped by comparing nothing with a value: `review_date and review_date > "2026-03-01"`,
+// `score is not None and score > 3`. Reading drops the guard in front of its comparison.
+function unguarded(found) {
+  if (!found) return null;
+  const kept = [];
+  for (let i = 0; i < found.length; i += 1) {
+    const token = found[i];
+    const starts = i === 0 || ['and', 'or'].includes(found[i - 1].kind);
+    const guard = token.kind === 'name' && starts ? guardLength(found, i) : 0;
+    if (guard) {
+      const compared = found[i + guard];
+      if (compared && compared.kind === 'name' && compared.value === token.value
+          && found[i + guard + 1] && ORDER.includes(found[i + guard + 1].kind)) {
+        found[i + guard].guarded = guard === 2 ? 'date' : 'number';
+        i += guard - 1;
+        continue;
+      }
+    }
+    kept.push(token);
+  }
+  return kept;
+}
+
+function guardLength(found, i) {
+  const kinds = found.slice(i + 1, i + 5).map((t) => t.kind);
+  if (kinds[0] === 'and') return 2;
+  if (kinds.join(' ') === 'is not None and') return 5;
+  return 0;
+}
 
 // One clause's tokens as a row, or null.
 function clause(parts) {
@@ -63,7 +95,7 @@ function clause(parts) {
   if (kinds === 'not name') return { fact: parts[1].value, op: 'unanswered' };
   if (parts.length === 3 && parts[0].kind === 'name' && COMPARE.includes(parts[1].kind)
       && ['string', 'number', 'bool'].includes(parts[2].kind)) {
-    return { fact: parts[0].value, op: parts[1].kind, value: parts[2].value };
+    return { fact: parts[0].value, op: parts[1].kind, value: parts[2].value, guarded: parts[0].guarded };
   }
   const negated = parts[1] && parts[1].kind === 'not';
   const rest = parts.slice(negated ? 2 : 1);
@@ -105,6 +137,8 @@ function fits(row) {
   if (row.values) return row.values.every((v) => typeof v === 'string');
   const kind = typeof row.value;
   if (fact.type === 'yes/no') return kind === 'boolean';
+  // Compared by order without its guard, the condition is left as written (it is not what the rows write).
+  if (ORDER.includes(row.op) && row.guarded !== fact.type) return false;
   if (fact.type === 'number') return kind === 'number';
   if (fact.type === 'date') return kind === 'string' && DATE.test(row.value);
   return kind === 'string';
@@ -114,7 +148,7 @@ function fits(row) {
 function readCondition(text) {
   const trimmed = (text || '').trim();
   if (!trimmed) return { join: 'and', rows: [] };
-  const found = tokens(trimmed);
+  const found = unguarded(tokens(trimmed));
   if (!found || !found.length) return null;
   const clauses = [[]];
   const joins = new Set();
@@ -153,7 +187,9 @@ function rowExpression(row) {
   }
   if (row.value === undefined || row.value === null || row.value === ''
       || (fact.type === 'number' && !Number.isFinite(row.value))) return null;
-  return `${fact.name} ${row.op} ${literal(fact, row.value)}`;
+  const compared = `${fact.name} ${row.op} ${literal(fact, row.value)}`;
+  if (!ORDER.includes(row.op)) return compared;
+  return fact.type === 'number' ? `${fact.name} is not None and ${compared}` : `${fact.name} and ${compared}`;
 }
 
 function writeCondition(condition) {
@@ -187,7 +223,8 @@ function rowWords(row) {
 
 // Where a fact comes from, in words: "Asked at step 'Verify the requester'", "Worked out by decision table …".
 function whereFrom(fact) {
-  const said = (fact.from || []).map((where) => {
+  const given = (fact.from || []).filter((where) => where !== 'a starting value of the process');
+  const said = (given.length ? given : fact.from || []).map((where) => {
     if (where.startsWith('step ')) return `asked at ${where}`;
     if (where.startsWith('decision table ')) return `worked out by ${where}`;
     if (where === 'when the case is started') return 'answered when the case is started';
