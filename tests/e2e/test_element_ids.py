@@ -157,6 +157,9 @@ def test_naming_in_the_panel_or_on_the_diagram_gives_a_readable_id_that_one_undo
         one(root, "//bpmn:sequenceFlow[@sourceRef='ask_the_school_nurse'][@targetRef='is_the_nurse_sure']")
         one(root, "//bpmndi:BPMNShape[@bpmnElement='is_the_nurse_sure']")
         assert label_of(page, "is_the_nurse_sure") == "is_the_nurse_sure_label", "its label goes by it too"
+        page.evaluate("() => window.modeler.get('selection').select("
+                      "window.modeler.get('elementRegistry').get('is_the_nurse_sure_label'))")
+        expect(page.locator("#prop-id")).to_have_text("is_the_nurse_sure")  # the label selected
         page.get_by_role("button", name="Undo").click()
         select(page, made_up)
         expect(page.locator("#prop-name")).to_have_value("")

@@ -137,7 +137,7 @@ function startModeler(options) {
     if (!selected) return;
     const bo = selected.businessObject;
     $('prop-type').textContent = selected.type.replace('bpmn:', '');
-    $('prop-id').textContent = selected.id;
+    $('prop-id').textContent = (selected.labelTarget || selected).id; // a label shows its element's reference
     $('prop-name').value = bo.name || '';
     const definition = timerDefinition(bo);
     const timer = timerExpression(definition);
