@@ -57,8 +57,10 @@ class Step:
     gives: dict[str, str] = field(default_factory=dict)  # fact -> how (answered, set, decided, received)
     after: list[str] = field(default_factory=list)  # steps whose facts on leaving flow into this one
     during: list[str] = field(default_factory=list)  # steps whose facts on arriving flow into this one
-    maybe: list[str] = field(default_factory=list)  # steps whose facts on leaving may flow in (event subprocess)
+    maybe: list[str] = field(default_factory=list)  # steps after which an event subprocess may start
     ends: list[str] = field(default_factory=list)  # inner steps whose facts on leaving this one holds too
+    inner: list[str] = field(default_factory=list)  # every step inside a subprocess, at any depth
+    also: set[str] = field(default_factory=set)  # facts a non-interrupting event subprocess may have given
     start: bool = False  # a start of the process: holds what every case starts with
     decision: str = ""  # the decision a business rule task calls
 
@@ -171,7 +173,9 @@ class _Builder:
                 if kind == "businessRuleTask":
                     step.decision = (child.findtext(f".//{{{SPIFF_NS}}}calledDecisionId") or "").strip()
                 if kind in _SCOPES:
+                    before = set(self.steps)
                     inner_starts, inner_ends = self.scope(child, file, step)
+                    step.inner = [k for k in self.steps if k not in before]
                     step.ends.extend(inner_ends)
                     for start in inner_starts:
                         self.steps[start].during.append(step.key)
@@ -210,8 +214,9 @@ class _Builder:
                 if owner is not None:
                     owner.ends.append(step.key)
             else:
+                given = set(step.gives).union(*(self.steps[k].gives for k in step.inner))
                 for other in regular:
-                    other.maybe.append(step.key)
+                    other.also |= given
         ends = [step.key for step in regular if step.key not in leaving]
         return starts, ends
 
@@ -263,7 +268,7 @@ def _possible(steps: Mapping[str, Step], starting: frozenset[str]) -> dict[str, 
             if not sources and not step.start:
                 continue
             now = set(starting) if step.start else set()
-            now.update(*sources)
+            now.update(*sources, step.also)
             out = now | set(step.gives)
             out.update(*(leaving[k] for k in step.ends if k in leaving))
             if arriving.get(step.key) != now or leaving.get(step.key) != out:

@@ -65,14 +65,14 @@ class _Order:
         return [name for name in found.names if name in self.known.facts and name not in known_before
                 and name not in _HELPERS and name not in BUILTIN_NAMES]
 
-    def message(self, where: str, fact: str, reader: str, host: Step | None = None) -> str:
+    def message(self, where: str, fact: str, after: str, host: Step | None = None) -> str:
         givers = [giver for giver in self.flow.givers(fact) if self.flow.reached(giver)]
         how = _how(fact, givers)
         places = _listed([giver.label for giver in givers])
         if host is not None and givers == [host]:
             return (f"{where} reads {fact}, which is {how} only at {places}, the task it is attached to: "
                     f"the task's own answers are not known until it is done, after this point in the process")
-        return f"{where} reads {fact}, which is {how} only at {places}, after {reader} in the process"
+        return f"{where} reads {fact}, which is {how} only at {places}, after {after}"
 
 
 def _flow_words(flow: FactFlow, step: Step, file: str, element: etree._Element) -> str:
@@ -99,7 +99,8 @@ def _diagram(order: _Order, root: etree._Element, file: str) -> Iterator[Problem
             where = f"{kind} {step.label}" if step.name else f"{kind} {step.element_id}"
         host = flow.steps.get(step.during[0]) if step.kind == "boundaryEvent" and step.during else None
         for fact in order.late(element.text, mode, before):
-            yield Problem(order.message(where, fact, "this point", host), element_id=step.element_id, file=file)
+            yield Problem(order.message(where, fact, "this point in the process", host),
+                          element_id=step.element_id, file=file)
 
 
 def _callers(flow: FactFlow) -> dict[str, list[Step]]:
@@ -117,14 +118,14 @@ def _table(order: _Order, decision: etree._Element, ns: str, file: str, callers:
     name, table_id = (decision.get("name") or "").strip(), table.get("id", "")
     label = f"Decision table '{name}' ({table_id})" if name else f"Decision table {table_id}"
     before = set().union(*(order.flow.possible[caller.key] for caller in callers))
-    reader = f"{_listed([caller.label for caller in callers])} uses the table"
+    after = f"{_listed([caller.label for caller in callers])} uses the table"
     columns = table.findall(f"{{{ns}}}input")
     for index, column in enumerate(columns):
         expression = column.find(f"{{{ns}}}inputExpression")
         text = None if expression is None else expression.findtext(f"{{{ns}}}text")
         where = f"{label}, input '{column.get('label') or (text or '').strip() or index + 1}',"
         for fact in order.late(text, "eval", before):
-            yield Problem(order.message(where, fact, reader), element_id=column.get("id") or None, file=file)
+            yield Problem(order.message(where, fact, after), element_id=column.get("id") or None, file=file)
     for number, rule in enumerate(table.findall(f"{{{ns}}}rule"), start=1):
         where = f"Rule {number} ({rule.get('id', '')}) of {label}"
         for entry in rule.findall(f"{{{ns}}}inputEntry")[:len(columns)]:
@@ -132,7 +133,7 @@ def _table(order: _Order, decision: etree._Element, ns: str, file: str, callers:
             if text in ("", "-"):
                 continue
             for fact in order.late(input_entry_expression(text, ENTRY_INPUT), "eval", before):
-                yield Problem(order.message(where, fact, reader), element_id=rule.get("id") or None, file=file)
+                yield Problem(order.message(where, fact, after), element_id=rule.get("id") or None, file=file)
 
 
 def order_problems(files: Mapping[str, str], bpmn: Mapping[str, etree._Element],

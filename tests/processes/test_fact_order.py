@@ -179,3 +179,78 @@ def test_the_shipped_process_reads_every_fact_after_a_step_gives_it() -> None:
     assert record_overdue is not None
     assert "contacted_at" in walked.possible[record_overdue.key], "from the emergency share, before the record"
     assert "decision_summary" not in walked.certain[record_overdue.key], "the record step's own answer"
+
+
+def decision(input_expression: str) -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?><definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" '
+            'id="small_tables" name="Small" namespace="http://example.org/small"><decision id="route" name="Route">'
+            '<decisionTable id="route_table" hitPolicy="FIRST"><input id="route_in0" label="Reason">'
+            f'<inputExpression id="route_in0_expr" typeRef="string"><text>{input_expression}</text></inputExpression>'
+            '</input><output id="route_out0" label="Route" name="route" typeRef="string" />'
+            '<rule id="route_rule1"><inputEntry id="route_rule1_in0"><text>-</text></inputEntry>'
+            '<outputEntry id="route_rule1_out0"><text>"fast"</text></outputEntry></rule></decisionTable></decision>'
+            "</definitions>")
+
+
+def with_table(input_expression: str, *, table_first: bool) -> dict[str, str]:
+    rule_task = ('<bpmn:businessRuleTask id="decide_route" name="Choose the route"><bpmn:extensionElements>'
+                 "<spiffworkflow:calledDecisionId>route</spiffworkflow:calledDecisionId></bpmn:extensionElements>"
+                 "<bpmn:incoming>{0}</bpmn:incoming><bpmn:outgoing>{1}</bpmn:outgoing></bpmn:businessRuleTask>")
+    ask = "ask_reason", "Why so urgent?", "reason.json"
+    if table_first:
+        body = [rule_task.format("f_start", "f_decided"), flow("f_decided", "decide_route", "ask_reason"),
+                task(*ask, "f_decided", "f_done"), flow("f_done", "ask_reason", "end")]
+        first = "decide_route"
+    else:
+        body = [task(*ask, "f_start", "f_asked"), flow("f_asked", "ask_reason", "decide_route"),
+                rule_task.format("f_asked", "f_done"), flow("f_done", "decide_route", "end")]
+        first = "ask_reason"
+    return {**files(START, flow("f_start", "start", first), *body, END.format("end", "f_done")),
+            "small.dmn": decision(input_expression)}
+
+
+def test_a_decision_table_reads_only_what_was_given_before_the_step_that_uses_it() -> None:
+    [problem] = fact_problems(with_table("reason", table_first=True))
+    assert (problem.element_id, problem.file) == ("route_in0", "small.dmn")
+    assert problem.message == ("Decision table 'Route' (route_table), input 'Reason', reads reason, which is "
+                               "answered only at 'Why so urgent?' (ask_reason), after 'Choose the route' "
+                               "(decide_route) uses the table")
+    assert fact_problems(with_table("reason", table_first=False)) == []
+
+
+def test_a_subprocess_ends_with_what_its_steps_gave_and_an_event_subprocess_may_start_at_any_point() -> None:
+    inner = ('<bpmn:subProcess id="ask_inside" name="Ask inside"><bpmn:incoming>f_start</bpmn:incoming>'
+             "<bpmn:outgoing>f_after</bpmn:outgoing>"
+             '<bpmn:startEvent id="inner_start"><bpmn:outgoing>f_in1</bpmn:outgoing></bpmn:startEvent>'
+             + flow("f_in1", "inner_start", "ask_reason")
+             + task("ask_reason", "Why so urgent?", "reason.json", "f_in1", "f_in2")
+             + flow("f_in2", "ask_reason", "inner_end")
+             + END.format("inner_end", "f_in2") + "</bpmn:subProcess>")
+    listening = ('<bpmn:subProcess id="on_notes" name="Notes arrive" triggeredByEvent="true">'
+                 '<bpmn:startEvent id="notes_start" isInterrupting="false"><bpmn:outgoing>f_n1</bpmn:outgoing>'
+                 '<bpmn:messageEventDefinition id="notes_message"><bpmn:extensionElements>'
+                 "<spiffworkflow:messageVariable>late_notes</spiffworkflow:messageVariable></bpmn:extensionElements>"
+                 "</bpmn:messageEventDefinition></bpmn:startEvent>"
+                 + flow("f_n1", "notes_start", "notes_end", "reason != '' or urgency == 'routine'")
+                 + END.format("notes_end", "f_n1") + "</bpmn:subProcess>")
+    gateway = ('<bpmn:exclusiveGateway id="gw_after" name="Reason given?" default="f_plain">'
+               "<bpmn:incoming>f_after</bpmn:incoming><bpmn:outgoing>f_with_reason</bpmn:outgoing>"
+               "<bpmn:outgoing>f_plain</bpmn:outgoing></bpmn:exclusiveGateway>")
+    nested = files(START, flow("f_start", "start", "ask_inside"), inner, flow("f_after", "ask_inside", "gw_after"),
+                   gateway, flow("f_with_reason", "gw_after", "end_reason", "reason != '' and late_notes"),
+                   END.format("end_reason", "f_with_reason"), flow("f_plain", "gw_after", "end_plain"),
+                   END.format("end_plain", "f_plain"), listening)
+    assert fact_problems(nested) == []
+    walked = fact_flow(nested, {FILE: parse_xml(nested[FILE], name=FILE)}, [])
+    after = walked.step(FILE, "f_with_reason")
+    assert after is not None and "reason" in walked.certain[after.key], "every path through the subprocess asks"
+    assert "late_notes" in walked.possible[after.key] and "late_notes" not in walked.certain[after.key]
+    # inside the subprocess, before its question is asked, the answer is not known
+    inner_flow = flow("f_in1", "inner_start", "ask_reason")
+    early = {**nested, FILE: nested[FILE].replace(inner_flow, flow("f_in1", "inner_start", "ask_reason",
+                                                                    "reason != ''"), 1)}
+    assert early != nested
+    [problem] = fact_problems(early)
+    assert problem.element_id == "f_in1"
+    assert problem.message.startswith("Condition on the flow 'inner_start' → 'Why so urgent?' (f_in1) reads reason, "
+                                      "which is answered only at 'Why so urgent?' (ask_reason)")
