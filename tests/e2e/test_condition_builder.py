@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_decision_table_browser import DMN, cell, open_table, saved_draft_files
 from tests.e2e.test_modeler_browser import edit, open_modeler, save
 from tests.e2e.test_web_journeys import SHOTS, serving
@@ -119,6 +120,7 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
         expect(page.locator("#condition-preview")).to_contain_text(
             "and “How urgent is it?” is not \u2018Emergency: a child is in immediate danger\u2019")
         shoot(page, "condition-builder-built.png")
+        assert violations(page) == [], "the builder passes the automated accessibility audit"
         page.set_viewport_size({"width": 820, "height": 1180})
         shoot(page, "condition-builder-narrow.png")
         page.set_viewport_size({"width": 1400, "height": 950})
@@ -179,6 +181,7 @@ def test_a_yes_no_cell_of_a_decision_table_is_set_to_no_with_the_picker(browser:
                    for i in range(4) if refused.nth(i).is_checked()]
         assert len(checked) == 2, "“? in (\"refused\", \"withdrawn\")” is read as two answers"
         shoot(page, "decision-entry-choices.png", "#entry-picker")
+        assert violations(page) == [], "the picker passes the automated accessibility audit"
         page.set_viewport_size({"width": 820, "height": 1180})
         shoot(page, "decision-entry-narrow.png", "#entry-picker")
         page.set_viewport_size({"width": 1400, "height": 950})
