@@ -17,7 +17,8 @@ those *certainly* known (every path did).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -36,7 +37,6 @@ _FLOW_NODES = frozenset({
     "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway",
 })
 _SCOPES = frozenset({"subProcess", "transaction", "adHocSubProcess"})
-_MOST_ROUNDS = 10_000  # the walk settles long before; this only bounds a diagram built to defeat it
 
 ANSWERED, SET, DECIDED, RECEIVED = "answered", "set", "decided", "received"
 
@@ -153,6 +153,7 @@ class _Builder:
     def __init__(self, files: Mapping[str, str], decisions: Mapping[str, set[str]]) -> None:
         self.files, self.decisions = files, decisions
         self.steps: dict[str, Step] = {}
+        self.order: list[str] = []  # the steps' keys in the order they were added
         self.processes: dict[str, tuple[list[str], list[str]]] = {}  # process id -> (starts, ends)
         self.calls: list[tuple[str, str]] = []  # (call activity, called process id)
 
@@ -163,19 +164,22 @@ class _Builder:
     def scope(self, container: etree._Element, file: str, owner: Step | None) -> tuple[list[str], list[str]]:
         """Add the steps and flows of a process or subprocess; return its starts and its ends."""
         here: list[Step] = []
+        elements: dict[str, etree._Element] = {}
         for child in container:
             kind = _local(child)
             if kind in _FLOW_NODES and child.get("id"):
                 step = Step(key(file, child.get("id", "")), child.get("id", ""), (child.get("name") or "").strip(),
                             kind, _gives(child, self.files, self.decisions))
                 self.steps[step.key] = step
+                self.order.append(step.key)
                 here.append(step)
+                elements[step.key] = child
                 if kind == "businessRuleTask":
                     step.decision = (child.findtext(f".//{{{SPIFF_NS}}}calledDecisionId") or "").strip()
                 if kind in _SCOPES:
-                    before = set(self.steps)
+                    before = len(self.order)
                     inner_starts, inner_ends = self.scope(child, file, step)
-                    step.inner = [k for k in self.steps if k not in before]
+                    step.inner = self.order[before:]
                     step.ends.extend(inner_ends)
                     for start in inner_starts:
                         self.steps[start].during.append(step.key)
@@ -191,26 +195,28 @@ class _Builder:
             step.after.append(source)
             leaving.add(source)
             self.steps[step.key] = step
+            self.order.append(step.key)
             if target in self.steps:
                 self.steps[target].after.append(step.key)
-        regular = [step for step in here if not _event_subprocess(step, container)]
+        triggered = {step.key for step in here
+                     if step.kind in _SCOPES and elements[step.key].get("triggeredByEvent") == "true"}
+        regular = [step for step in here if step.key not in triggered]
         for step in here:
-            element = _child(container, step.element_id)
             if step.kind == "boundaryEvent":
-                step.during.append(key(file, element.get("attachedToRef", "")) if element is not None else "")
+                step.during.append(key(file, elements[step.key].get("attachedToRef", "")))
         starts = [step.key for step in regular if step.kind == "startEvent"]
         if owner is None:
             for start in starts:
                 self.steps[start].start = True
         for step in here:
-            if step in regular:
+            if step.key not in triggered:
                 continue
             # an event subprocess may start at any point of its scope, from its very beginning
             step.during.extend(starts if owner is None else [owner.key])
             if owner is None:
                 step.start = True
             step.maybe.extend(other.key for other in regular)
-            if _interrupting(_child(container, step.element_id)):
+            if _interrupting(elements[step.key]):
                 if owner is not None:
                     owner.ends.append(step.key)
             else:
@@ -229,21 +235,7 @@ class _Builder:
             self.steps[call].ends.extend(ends)
 
 
-def _child(container: etree._Element, element_id: str) -> etree._Element | None:
-    for child in container:
-        if child.get("id") == element_id:
-            return child
-    return None
-
-
-def _event_subprocess(step: Step, container: etree._Element) -> bool:
-    element = _child(container, step.element_id)
-    return step.kind in _SCOPES and element is not None and element.get("triggeredByEvent") == "true"
-
-
-def _interrupting(element: etree._Element | None) -> bool:
-    if element is None:
-        return True
+def _interrupting(element: etree._Element) -> bool:
     starts = [child for child in element if _local(child) == "startEvent"]
     return all(start.get("isInterrupting", "true") != "false" for start in starts)
 
@@ -257,26 +249,48 @@ def starting_facts(bpmn_roots: Iterable[etree._Element]) -> frozenset[str]:
     return frozenset(facts)
 
 
+def _dependents(steps: Mapping[str, Step]) -> dict[str, list[str]]:
+    """For each step, the steps whose facts are worked out from its own."""
+    found: dict[str, list[str]] = {}
+    for step in steps.values():
+        for source in (*step.after, *step.maybe, *step.during, *step.ends):
+            found.setdefault(source, []).append(step.key)
+    return found
+
+
+def _settle(steps: Mapping[str, Step], work: Callable[[Step], bool]) -> None:
+    """Work out each step again whenever a step it depends on changed, until nothing changes: the sets only
+    grow (or, for what is certain, only shrink), so this ends."""
+    dependents = _dependents(steps)
+    queue, queued = deque(steps), set(steps)
+    while queue:
+        step = steps[queue.popleft()]
+        queued.discard(step.key)
+        if work(step):
+            for other in dependents.get(step.key, ()):
+                if other not in queued:
+                    queued.add(other)
+                    queue.append(other)
+
+
 def _possible(steps: Mapping[str, Step], starting: frozenset[str]) -> dict[str, frozenset[str]]:
-    arriving: dict[str, set[str]] = {}
-    leaving: dict[str, set[str]] = {}
-    for _ in range(_MOST_ROUNDS):
-        changed = False
-        for step in steps.values():
-            sources = [leaving[k] for k in (*step.after, *step.maybe) if k in leaving]
-            sources += [arriving[k] for k in step.during if k in arriving]
-            if not sources and not step.start:
-                continue
-            now = set(starting) if step.start else set()
-            now.update(*sources, step.also)
-            out = now | set(step.gives)
-            out.update(*(leaving[k] for k in step.ends if k in leaving))
-            if arriving.get(step.key) != now or leaving.get(step.key) != out:
-                arriving[step.key], leaving[step.key] = now, out
-                changed = True
-        if not changed:
-            break
-    return {k: frozenset(v) for k, v in arriving.items()}
+    arriving: dict[str, frozenset[str]] = {}
+    leaving: dict[str, frozenset[str]] = {}
+
+    def work(step: Step) -> bool:
+        sources = [leaving[k] for k in (*step.after, *step.maybe) if k in leaving]
+        sources += [arriving[k] for k in step.during if k in arriving]
+        if not sources and not step.start:
+            return False
+        now = frozenset(starting if step.start else ()).union(*sources, step.also)
+        out = now.union(step.gives, *(leaving[k] for k in step.ends if k in leaving))
+        if arriving.get(step.key) == now and leaving.get(step.key) == out:
+            return False
+        arriving[step.key], leaving[step.key] = now, out
+        return True
+
+    _settle(steps, work)
+    return arriving
 
 
 def _certain(steps: Mapping[str, Step], starting: frozenset[str],
@@ -284,24 +298,25 @@ def _certain(steps: Mapping[str, Step], starting: frozenset[str],
     everything = frozenset(fact for step in steps.values() for fact in step.gives) | starting
     arriving = {k: (starting if steps[k].start else everything) for k in reached}
     leaving = dict(arriving)
-    for _ in range(_MOST_ROUNDS):
-        changed = False
-        for k in reached:
-            step = steps[k]
-            sources = [leaving[s] for s in step.after if s in leaving]
-            sources += [arriving[s] for s in step.during if s in arriving]
-            now = starting if step.start else everything
-            for source in sources:
-                now = now & source
-            if not sources and not step.start:
-                now = frozenset()
-            ends = [leaving[s] for s in step.ends if s in leaving]
-            out = now | frozenset(step.gives) | (frozenset.intersection(*ends) if ends else frozenset())
-            if arriving[k] != now or leaving[k] != out:
-                arriving[k], leaving[k] = now, out
-                changed = True
-        if not changed:
-            break
+
+    def work(step: Step) -> bool:
+        if step.key not in reached:
+            return False
+        sources = [leaving[s] for s in step.after if s in leaving]
+        sources += [arriving[s] for s in step.during if s in arriving]
+        now = starting if step.start else everything
+        for source in sources:
+            now = now & source
+        if not sources and not step.start:
+            now = frozenset()
+        ends = [leaving[s] for s in step.ends if s in leaving]
+        out = now | frozenset(step.gives) | (frozenset.intersection(*ends) if ends else frozenset())
+        if arriving[step.key] == now and leaving[step.key] == out:
+            return False
+        arriving[step.key], leaving[step.key] = now, out
+        return True
+
+    _settle(steps, work)
     return arriving
 
 
