@@ -168,6 +168,7 @@ def test_a_form_being_edited_says_where_it_stops_being_json(browser: Any, tmp_pa
     with serving(tmp_path) as address:
         page = open_modeler(browser, address)
         page.select_option("#file-choice", "forms/consent.json")
+        page.get_by_label("Edit as JSON (for experts)").check()  # the form opens as its questions
         assert page.inner_text("#file-check").startswith("Valid JSON")
         text = page.input_value("#file-text")
         page.fill("#file-text", text.replace('"type"', "type", 1))
