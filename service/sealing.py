@@ -46,29 +46,33 @@ SEALED_ANSWERS = frozenset({"items", "information_shared", "concern", "informati
 _lock = threading.Lock()
 _keyring: Keyring | None = None
 _key_file: str = Config.disclosure_keys_file
+_read_from_file = False  # _keyring was read from _key_file, not given
 
 
 def use_keyring(keyring: Keyring) -> Keyring:
     """Seal with (and open with) ``keyring`` from now on, in this process."""
-    global _keyring
+    global _keyring, _read_from_file
     with _lock:
-        _keyring = keyring
+        _keyring, _read_from_file = keyring, False
     return keyring
 
 
 def use_key_file(path: str) -> None:
-    """Seal with the keys in ``path`` (a worker's or a command's DISCLOSURE_KEYS_FILE), read when first needed."""
+    """Unless ``use_keyring`` was given keys, seal with those in ``path`` (a worker's or a command's
+    DISCLOSURE_KEYS_FILE), read when first needed."""
     global _keyring, _key_file
     with _lock:
-        _keyring, _key_file = None, path
+        _key_file = path
+        if _read_from_file:
+            _keyring = None
 
 
 def current_keyring() -> Keyring:
     """The keys given to ``use_keyring``; without any, those of the file given to ``use_key_file``."""
-    global _keyring
+    global _keyring, _read_from_file
     with _lock:
         if _keyring is None:
-            _keyring = keyring_at(_key_file, default_path=Config.disclosure_keys_file)
+            _keyring, _read_from_file = keyring_at(_key_file, default_path=Config.disclosure_keys_file), True
         return _keyring
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
+from service.config import PROJECT_ROOT, Config
 from service.db import make_engine, make_session_factory
 from service.master_keys import Keyring, write_new_key_file
 from service.migrate import upgrade
@@ -41,6 +43,27 @@ def sealing_keys_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _sealing_keys(sealing_keys_file: Path) -> None:
     """Every test starts sealing with the run's keys; an app a test makes seals with its own."""
     use_keyring(Keyring.load(sealing_keys_file))
+
+
+def outside_the_checkout(config: Config) -> Config:
+    """``config``, once none of the files it names (database, key file, mail folder) is in the checkout."""
+    sqlite = config.database_url.removeprefix("sqlite:///") if config.database_url.startswith("sqlite:///") else None
+    for setting, path in (("database_url", sqlite), ("disclosure_keys_file", config.disclosure_keys_file),
+                          ("mail_dir", config.mail_dir)):
+        assert path is None or not Path(path).resolve().is_relative_to(PROJECT_ROOT), (
+            f"a test's {setting} is in the checkout: {path}")
+    return config
+
+
+@pytest.fixture
+def test_config(tmp_path: Path, sealing_keys_file: Path) -> Callable[..., Config]:
+    """Config(**settings) for an app or worker a test makes, its files under tmp_path (the run's key file,
+    a mail folder, a database file unless given), never the embedded defaults in var/ of the checkout."""
+    def make(**settings: Any) -> Config:
+        defaults = {"database_url": f"sqlite:///{tmp_path / 'unused.db'}", "mail_dir": str(tmp_path / "mail"),
+                    "disclosure_keys_file": str(sealing_keys_file)}
+        return outside_the_checkout(Config(**{**defaults, **settings}))
+    return make
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -24,7 +25,7 @@ def _metric(text: str, line_start: str) -> float:
 
 
 def test_metrics_report_lateness_backlogs_and_cases(session_factory: sessionmaker[Session], db_engine: Engine,
-                                                    now: datetime) -> None:
+                                                    now: datetime, test_config: Callable[..., Config]) -> None:
     with session_factory.begin() as s:
         register_version(session=s, key="escalation", name="Escalation", files=escalation_files(), author="pat",
                          change_note="test", now=now)
@@ -47,7 +48,7 @@ def test_metrics_report_lateness_backlogs_and_cases(session_factory: sessionmake
     assert _metric(text, "safeguarding_timers_due") == 0
 
     url = db_engine.url.render_as_string(hide_password=False)
-    client = create_app(Config(database_url=url, testing=True, metrics_token="scrape-me-0123456789")).test_client()
+    client = create_app(test_config(database_url=url, testing=True, metrics_token="scrape-me-0123456789")).test_client()
     response = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-0123456789"})
     assert response.status_code == 200 and response.mimetype == "text/plain"
     assert f"# TYPE {name} histogram" in response.get_data(as_text=True)
@@ -55,7 +56,7 @@ def test_metrics_report_lateness_backlogs_and_cases(session_factory: sessionmake
         refused = client.get("/metrics", headers=headers)
         assert refused.status_code == 401 and "METRICS_TOKEN" in refused.get_data(as_text=True)
         assert "safeguarding_" not in refused.get_data(as_text=True)
-    off = create_app(Config(database_url=url, testing=True)).test_client().get("/metrics")
+    off = create_app(test_config(database_url=url, testing=True)).test_client().get("/metrics")
     assert off.status_code == 404 and "metrics are off" in off.get_data(as_text=True)
 
 

@@ -81,9 +81,11 @@ def seed_process_and_accounts(session_factory: sessionmaker[Session]) -> None:
 
 
 @pytest.fixture
-def app(db_engine: Engine, session_factory: sessionmaker[Session]) -> Iterator[Flask]:
+def app(db_engine: Engine, session_factory: sessionmaker[Session], test_config: Callable[..., Config]
+        ) -> Iterator[Flask]:
     seed_process_and_accounts(session_factory)
-    application = create_app(Config(database_url=db_engine.url.render_as_string(hide_password=False), testing=True))
+    url = db_engine.url.render_as_string(hide_password=False)
+    application = create_app(test_config(database_url=url, testing=True))
     yield application
 
 

@@ -8,17 +8,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.app import create_app
-from service.config import Config
+from service.config import PROJECT_ROOT, Config
 from service.processes.service import register_version
 from service.tasks.models import HumanTask
 from service.workcalendar import WorkingCalendar, calendar_for_hours
 from tests.api.conftest import Api, seed_process_and_accounts
-from tests.conftest import DATA
+from tests.conftest import DATA, outside_the_checkout
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +78,13 @@ def test_importing_the_calendar_reads_no_environment() -> None:
                           timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["09:00:00", "17:00:00", "17:00:00"]
+
+
+def test_the_apps_tests_make_keep_their_files_out_of_the_checkout(app: Flask) -> None:
+    config: Config = app.extensions["service_config"]
+    assert outside_the_checkout(config) is config
+    assert not Path(config.disclosure_keys_file).is_relative_to(PROJECT_ROOT)
+    assert not Path(config.mail_dir).is_relative_to(PROJECT_ROOT)
+    # The embedded defaults are in var/ of the checkout: a test given them is stopped before it writes there.
+    with pytest.raises(AssertionError, match="in the checkout"):
+        outside_the_checkout(Config())

@@ -3,6 +3,7 @@ it case by case, and only an organisation that is not one is asked about its leg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -36,9 +37,10 @@ def test_a_public_body_is_not_asked_about_legitimate_interests(api: Api) -> None
 
 
 def test_an_organisation_that_is_not_a_public_body_is_asked_and_its_answer_decides(
-        app: Flask, db_engine: Engine, session_factory: sessionmaker[Session]) -> None:
-    club = create_app(Config(database_url=db_engine.url.render_as_string(hide_password=False), testing=True,
-                             organisation_public_body=False))
+        app: Flask, db_engine: Engine, session_factory: sessionmaker[Session],
+        test_config: Callable[..., Config]) -> None:
+    club = create_app(test_config(database_url=db_engine.url.render_as_string(hide_password=False), testing=True,
+                                  organisation_public_body=False))
     api = Api(club.test_client(), {})
     detail = _to_the_kind_of_information(api)
     assert detail["data"]["public_authority"] is False

@@ -17,8 +17,10 @@ from service.accounts.demo import DEMO_PASSWORD, seed_demo_accounts
 from service.app import create_app
 from service.config import Config
 from service.db import make_engine, make_session_factory
+from service.master_keys import write_new_key_file
 from service.migrate import upgrade
 from service.processes.bundled import publish_bundled
+from tests.conftest import outside_the_checkout
 from tests.mailserver import free_port
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e-screenshots"
@@ -36,7 +38,11 @@ def serving(tmp_path: Path, **settings: Any) -> Iterator[str]:
     engine.dispose()
     port = free_port()
     address = f"http://127.0.0.1:{port}"
-    app = create_app(Config(database_url=url, base_url=address, **settings))
+    if "disclosure_keys_file" not in settings and not (tmp_path / "disclosure-keys").exists():
+        write_new_key_file(tmp_path / "disclosure-keys")  # the app's own keys and mail beside its database, not in var/
+    settings = {"disclosure_keys_file": str(tmp_path / "disclosure-keys"), "mail_dir": str(tmp_path / "mail"),
+                **settings}
+    app = create_app(outside_the_checkout(Config(database_url=url, base_url=address, **settings)))
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,18 +38,19 @@ def test_a_deployment_without_a_key_does_not_start_and_says_so_in_one_line(
     assert error.startswith("error: SECRET_KEY is not set") and "\n" not in error
 
 
-def test_the_embedded_database_gets_a_private_random_key_made_once(tmp_path: Path) -> None:
-    config = Config(database_url=f"sqlite:///{tmp_path / 'data' / 'db.sqlite'}")
+def test_the_embedded_database_gets_a_private_random_key_made_once(
+        tmp_path: Path, test_config: Callable[..., Config]) -> None:
+    config = test_config(database_url=f"sqlite:///{tmp_path / 'data' / 'db.sqlite'}")
     first = create_app(config).config["SECRET_KEY"]
     key_file = tmp_path / "data" / "secret-key"
     assert key_file.read_text().strip() == first and len(first) >= 32
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
     assert create_app(config).config["SECRET_KEY"] == first, "the same key after a restart: nobody is signed out"
-    other = Config(database_url=f"sqlite:///{tmp_path / 'elsewhere' / 'db.sqlite'}")
+    other = test_config(database_url=f"sqlite:///{tmp_path / 'elsewhere' / 'db.sqlite'}")
     assert create_app(other).config["SECRET_KEY"] != first
 
 
-def test_a_real_key_is_used_as_given(tmp_path: Path) -> None:
+def test_a_real_key_is_used_as_given(test_config: Callable[..., Config]) -> None:
     key = "k3Yq9-very-random-and-long-enough-0123456789"
-    assert create_app(Config(database_url=POSTGRES, secret_key=key)).config["SECRET_KEY"] == key
+    assert create_app(test_config(database_url=POSTGRES, secret_key=key)).config["SECRET_KEY"] == key
