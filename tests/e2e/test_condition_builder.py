@@ -18,6 +18,8 @@ from tests.e2e.test_web_journeys import SHOTS, serving
 
 BPMN = "information_sharing.bpmn"
 VERIFIED = "identity_verified == True and request_specific == True"
+IN_DOUBT = '(unsure == True or statutory_power == "none_identified") and urgency != "emergency"'
+INBOUND = 'direction == "inbound_request" and not (identity_verified == True and request_specific == True)'
 OUTCOMES = ["They confirmed they received it", "Wait again: they have been chased", "Close without a receipt"]
 
 
@@ -79,12 +81,27 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
         assert condition_of(page, "f_verified") == "identity_verified != True and request_specific == True"
         expect(page.locator("#condition-preview")).to_contain_text("“Have you confirmed who they are?” is not Yes")
 
-        # A condition the rows cannot say is shown as written, and its text stays editable.
+        # One level of brackets is a group of facts joined the other way: "any one of these" inside "all of".
         choose(page, "f_in_doubt")
+        expect(rows(page)).to_have_count(2)
+        group = rows(page).nth(0)
+        expect(group.locator(".condition-group-title")).to_have_text("any one of these is true:")
+        expect(group.locator("li.condition-row")).to_have_count(2)
+        expect(page.locator("#condition-preview")).to_have_text(
+            "When: (either \u201cDo you want advice from your manager or DSL before you decide?\u201d is Yes, or "
+            "\u201cWhich law lets you share?\u201d is \u2018I don't know which law applies\u2019), and "
+            "\u201cHow urgent is it?\u201d is not \u2018Emergency: a child is in immediate danger\u2019.")
+        group.locator("li.condition-row").nth(0).get_by_label("No").check()
+        assert condition_of(page, "f_in_doubt") == \
+            '(unsure == False or statutory_power == "none_identified") and urgency != "emergency"'
+        group.locator("li.condition-row").nth(0).get_by_label("Yes").check()
+        assert condition_of(page, "f_in_doubt") == IN_DOUBT
+
+        # A condition the rows cannot say is shown as written, and its text stays editable.
+        choose(page, "f_inbound")
         expect(page.locator("#condition-builder")).to_contain_text("Written as an expression")
         expect(rows(page)).to_have_count(0)
-        assert page.input_value("#prop-condition") == \
-            '(unsure == True or statutory_power == "none_identified") and urgency != "emergency"'
+        assert page.input_value("#prop-condition") == INBOUND
 
         # A date: "has an answer" read back from bool(...); "is after" is written so that a case without
         # the date yet is not stopped by comparing nothing with a date.
@@ -119,7 +136,22 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
         assert condition_of(page, "f_dsl_wait_again") == expected
         expect(page.locator("#condition-preview")).to_contain_text(
             "and “How urgent is it?” is not \u2018Emergency: a child is in immediate danger\u2019")
+        page.click("#condition-add-group")
+        either = rows(page).nth(2)
+        expect(either.locator(".condition-group-title")).to_have_text("and any one of these is true:")
+        either.locator("select.condition-fact").nth(0).select_option("direction")
+        either.locator("select.condition-choice").select_option("inbound_request")
+        either.locator("select.condition-fact").nth(1).select_option("immediate_danger")  # Yes at first
+        assert condition_of(page, "f_dsl_wait_again") == \
+            f'{expected} and (direction == "inbound_request" or immediate_danger == True)'
+        expect(page.locator("#condition-preview")).to_contain_text(
+            "and (either \u201cHow did it start?\u201d is \u2018A request for information\u2019, or "
+            "\u201cIs a child in immediate danger?\u201d is Yes).")
         shoot(page, "condition-builder-built.png")
+        either.get_by_role("button", name="Remove \u201cHow did it start?\u201d").click()
+        rows(page).nth(2).get_by_role("button", name="Remove \u201cIs a child in immediate danger?\u201d").click()
+        expect(rows(page)).to_have_count(2)
+        assert condition_of(page, "f_dsl_wait_again") == expected
         assert violations(page) == [], "the builder passes the automated accessibility audit"
         page.set_viewport_size({"width": 820, "height": 1180})
         shoot(page, "condition-builder-narrow.png")
@@ -135,6 +167,8 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
 
     bpmn = saved_draft_files(f"sqlite:///{tmp_path / 'web.db'}")[BPMN]
     assert "identity_verified != True and request_specific == True" in bpmn
+    assert IN_DOUBT.replace('"', "&quot;") in bpmn or IN_DOUBT in bpmn, "put back as it was"
+    assert INBOUND.replace('"', "&quot;") in bpmn or INBOUND in bpmn
     assert "review_date and review_date &gt; &quot;2026-03-01&quot;" in bpmn or \
         'review_date and review_date &gt; "2026-03-01"' in bpmn
     assert 'receipt_outcome in (&quot;wait_again&quot;,) and urgency != &quot;emergency&quot;' in bpmn \

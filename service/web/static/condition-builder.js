@@ -65,7 +65,7 @@ function unguarded(found) {
   const kept = [];
   for (let i = 0; i < found.length; i += 1) {
     const token = found[i];
-    const starts = i === 0 || ['and', 'or'].includes(found[i - 1].kind);
+    const starts = i === 0 || ['and', 'or', '('].includes(found[i - 1].kind);
     const guard = token.kind === 'name' && starts ? guardLength(found, i) : 0;
     if (guard) {
       const compared = found[i + guard];
@@ -144,12 +144,8 @@ function fits(row) {
   return kind === 'string';
 }
 
-// An expression as { join: 'and' | 'or', rows }, or null when the builder cannot say it.
-function readCondition(text) {
-  const trimmed = (text || '').trim();
-  if (!trimmed) return { join: 'and', rows: [] };
-  const found = unguarded(tokens(trimmed));
-  if (!found || !found.length) return null;
+// Tokens split at their outermost `and` / `or`: { join, clauses }, or null when both are mixed there.
+function split(found) {
   const clauses = [[]];
   const joins = new Set();
   let depth = 0;
@@ -162,11 +158,57 @@ function readCondition(text) {
       clauses.push([]);
     } else clauses[clauses.length - 1].push(token);
   }
-  if (depth !== 0 || joins.size > 1) return null;
-  const rows = clauses.map(clause);
-  if (rows.some((row) => !row || !fits(row))) return null;
-  return { join: joins.has('or') ? 'or' : 'and', rows };
+  if (depth !== 0 || joins.size > 1 || clauses.some((c) => !c.length)) return null;
+  return { join: joins.has('or') ? 'or' : 'and', clauses };
 }
+
+// The inside of a clause wholly in brackets (a group of facts), or null.
+function bracketed(parts) {
+  if (!parts.length || parts[0].kind !== '(' || parts[parts.length - 1].kind !== ')') return null;
+  let depth = 0;
+  for (let i = 0; i < parts.length; i += 1) {
+    if (parts[i].kind === '(') depth += 1;
+    if (parts[i].kind === ')') depth -= 1;
+    if (depth === 0 && i < parts.length - 1) return null;
+  }
+  return parts.slice(1, -1);
+}
+
+function readRow(parts) {
+  const row = clause(parts);
+  return row && fits(row) ? row : null;
+}
+
+// An expression as { join: 'and' | 'or', rows } (a row may be a group of rows joined the other way:
+// `(unsure == True or statutory_power == "none_identified") and urgency != "emergency"`), or null
+// when the builder cannot say it.
+function readCondition(text) {
+  const trimmed = (text || '').trim();
+  if (!trimmed) return { join: 'and', rows: [] };
+  const found = unguarded(tokens(trimmed));
+  if (!found || !found.length) return null;
+  const top = split(found);
+  if (!top) return null;
+  const rows = [];
+  for (const parts of top.clauses) {
+    const inside = bracketed(parts);
+    if (!inside) {
+      const row = readRow(parts);
+      if (!row) return null;
+      rows.push(row);
+      continue;
+    }
+    const inner = split(inside);
+    if (!inner || inner.clauses.length < 2 || (top.clauses.length > 1 && inner.join === top.join)) return null;
+    const grouped = inner.clauses.map((c) => (bracketed(c) ? null : readRow(c)));
+    if (grouped.some((row) => !row)) return null;
+    rows.push({ group: true, join: inner.join, rows: grouped });
+  }
+  const join = top.clauses.length === 1 && rows[0].group ? other(rows[0].join) : top.join;
+  return { join, rows };
+}
+
+function other(join) { return join === 'or' ? 'and' : 'or'; }
 
 function literal(fact, value) {
   if (fact.type === 'yes/no') return value ? 'True' : 'False';
@@ -192,10 +234,24 @@ function rowExpression(row) {
   return fact.type === 'number' ? `${fact.name} is not None and ${compared}` : `${fact.name} and ${compared}`;
 }
 
+function itemExpression(item) {
+  if (!item.group) return rowExpression(item);
+  const parts = item.rows.map(rowExpression);
+  if (!parts.length || parts.some((part) => part === null)) return null;
+  return parts.length === 1 ? parts[0] : `(${parts.join(` ${item.join} `)})`;
+}
+
 function writeCondition(condition) {
-  const parts = condition.rows.map(rowExpression);
+  const parts = condition.rows.map(itemExpression);
   if (parts.some((part) => part === null)) return null;
   return parts.join(` ${condition.join} `);
+}
+
+function joined(words, join) { return words.join(join === 'or' ? ', or ' : ', and '); }
+
+function itemWords(item) {
+  if (!item.group) return rowWords(item);
+  return `(${item.join === 'or' ? 'either' : 'all of'} ${joined(item.rows.map(rowWords), item.join)})`;
 }
 
 function dateWords(value) {
@@ -307,12 +363,19 @@ class ConditionBuilder {
       [['and', 'all of these are true'], ['or', 'any of these is true']].forEach(([value, words]) => {
         join.append(this.element('option', { value, selected: this.condition.join === value }, words));
       });
-      join.addEventListener('change', () => { this.condition.join = join.value; this.write(); });
+      join.addEventListener('change', () => {
+        this.condition.join = join.value;
+        this.condition.rows.forEach((item) => { if (item.group) item.join = other(join.value); });
+        this.render();
+        this.write();
+        this.holder.querySelector('#condition-join').focus();
+      });
       parts.push(this.element('p', { className: 'condition-join' },
         this.element('label', { htmlFor: 'condition-join' }, 'Taken when '), join));
     }
     const list = this.element('ol', { className: 'condition-rows', id: 'condition-rows' });
-    this.condition.rows.forEach((row, index) => list.append(this.renderRow(row, index)));
+    this.condition.rows.forEach((item, index) => list.append(item.group ? this.renderGroup(item, index)
+      : this.renderRow(item, index, this.condition.rows, this.condition.join)));
     parts.push(list);
     const add = this.element('button', { type: 'button', className: 'secondary', id: 'condition-add' },
       this.condition.rows.length ? 'Add another fact' : 'Add a fact to check');
@@ -323,6 +386,16 @@ class ConditionBuilder {
       if (selects.length) selects[selects.length - 1].focus();
     });
     parts.push(add);
+    if (this.condition.rows.length) {
+      const either = other(this.condition.join);
+      const group = this.element('button', { type: 'button', className: 'secondary', id: 'condition-add-group' },
+        either === 'or' ? 'Add a group: any one of several facts' : 'Add a group: all of several facts');
+      group.addEventListener('click', () => {
+        this.condition.rows.push({ group: true, join: either, rows: [this.blankRow(), this.blankRow()] });
+        this.render();
+      });
+      parts.push(group);
+    }
     parts.push(this.element('p', { className: 'condition-preview', id: 'condition-preview', role: 'status' }));
     this.holder.replaceChildren(...parts);
     this.renderPreview(writeCondition(this.condition));
@@ -336,18 +409,31 @@ class ConditionBuilder {
       preview.textContent = 'Always taken (no condition): add a fact to check.';
       return;
     }
-    const said = rows.map(rowWords).join(join === 'or' ? ', or ' : ', and ');
+    const said = joined(rows.map(itemWords), join);
     preview.textContent = text === null ? `When: ${said}. Finish the row to keep it.` : `When: ${said}.`;
   }
 
   blankRow() { return { fact: '', op: '' }; }
 
-  renderRow(row, index) {
+  // A group of facts joined the other way from the rows around it, with its own rows.
+  renderGroup(group, index) {
+    const item = this.element('li', { className: 'condition-row condition-group' });
+    const said = group.join === 'or' ? 'any one of these is true' : 'all of these are true';
+    item.append(this.element('p', { className: 'condition-group-title' },
+      this.element('strong', {}, `${index ? `${this.condition.join} ` : ''}${said}:`)));
+    const list = this.element('ol', { className: 'condition-rows' });
+    group.rows.forEach((row, at) => list.append(this.renderRow(row, at, group.rows, group.join)));
+    const add = this.element('button', { type: 'button', className: 'secondary' }, 'Add a fact to this group');
+    add.addEventListener('click', () => { group.rows.push(this.blankRow()); this.render(); });
+    item.append(list, add);
+    return item;
+  }
+
+  renderRow(row, index, list, join) {
     this.counter += 1;
     const id = `condition-row-${this.counter}`;
     const item = this.element('li', { className: 'condition-row' });
-    const factLabel = this.element('label', { htmlFor: `${id}-fact` }, index ? 'and the fact' : 'The fact');
-    if (index) factLabel.textContent = this.condition.join === 'or' ? 'or' : 'and';
+    const factLabel = this.element('label', { htmlFor: `${id}-fact` }, index ? join : 'The fact');
     const fact = this.element('select', { id: `${id}-fact`, className: 'condition-fact' });
     fact.append(this.element('option', { value: '' }, 'Choose a fact'));
     const groups = new Map();
@@ -370,7 +456,7 @@ class ConditionBuilder {
       delete row.value;
       delete row.values;
       if (chosen && chosen.type === 'yes/no') row.value = true;
-      this.rerenderRow(item, row, index);
+      this.rerenderRow(item, row, index, list, join);
       this.write();
     });
     item.append(factLabel, fact);
@@ -386,7 +472,7 @@ class ConditionBuilder {
         if (many && !row.values) row.values = row.value !== undefined && row.value !== '' ? [row.value] : [];
         if (!many && row.values) { row.value = row.values[0]; delete row.values; }
         row.op = op.value;
-        this.rerenderRow(item, row, index);
+        this.rerenderRow(item, row, index, list, join);
         this.write();
       });
       item.append(op, this.valueControl(known, row, id));
@@ -394,7 +480,8 @@ class ConditionBuilder {
     const remove = this.element('button', { type: 'button', className: 'secondary condition-remove' }, 'Remove');
     remove.setAttribute('aria-label', `Remove ${known ? `“${known.label}”` : 'this row'}`);
     remove.addEventListener('click', () => {
-      this.condition.rows.splice(index, 1);
+      list.splice(index, 1);
+      this.condition.rows = this.condition.rows.filter((kept) => !kept.group || kept.rows.length);
       this.render();
       this.write();
     });
@@ -402,7 +489,7 @@ class ConditionBuilder {
     return item;
   }
 
-  rerenderRow(item, row, index) { item.replaceWith(this.renderRow(row, index)); }
+  rerenderRow(item, row, index, list, join) { item.replaceWith(this.renderRow(row, index, list, join)); }
 
   valueControl(fact, row, id) {
     const holder = this.element('div', { className: 'condition-value' });
