@@ -257,6 +257,21 @@ def test_a_list_of_entries_with_its_own_questions_in_a_form_no_step_uses_yet_is_
         role.get_by_label("It must be answered").check()
         page.screenshot(path=str(SHOTS / "form-builder-entries.png"), full_page=True)
         assert violations(page) == []
+
+        # A follow-up waits for a yes; when its question stops being yes / no, the follow-up is always shown.
+        for words, kind in (("Was anyone else told?", "Yes or no"), ("Who else?", "Short text (one line)")):
+            builder.get_by_role("button", name="Add a question", exact=True).click()
+            new = builder.get_by_role("group", name="A new question")
+            new.get_by_label("The question").fill(words)
+            new.get_by_label("Kind of answer").select_option(label=kind)
+            new.get_by_label("The question").press("Enter")
+        builder.get_by_role("group", name="Change the question “Who else?”").get_by_label(
+            "When is it shown?").select_option(label="Only after an answer to “Was anyone else told?”")
+        builder.get_by_role("button", name="Change: Was anyone else told?").click()
+        builder.get_by_role("group", name="Change the question “Was anyone else told?”").get_by_label(
+            "Kind of answer").select_option(label="A choice from a list")
+        expect(page.locator("#form-builder [role=status]")).to_contain_text("now always shown")
+        expect(builder.locator("li.fb-question[data-key='who_else'] .fb-meta")).to_have_text("Short text; optional")
         status = save(page, "A form for who was told, not given to a step yet")
         assert status.startswith("Saved"), page.inner_text("#problems")
         page.close()
@@ -266,5 +281,6 @@ def test_a_list_of_entries_with_its_own_questions_in_a_form_no_step_uses_yet_is_
     assert items["properties"]["their_role"]["oneOf"] == [{"const": "a_parent_or_carer", "title": "A parent or carer"},
                                                         {"const": "a_teacher", "title": "A teacher"}]
     assert items["properties"]["their_role"]["maxLength"] == 200 and items["required"] == ["name", "their_role"]
-    [shown] = fields_for(form)
+    shown = fields_for(form)[0]
     assert shown.kind == "rows" and [c.kind for c in shown.columns] == ["text", "choice"]
+    assert "allOf" not in form and conditions(form) == {}

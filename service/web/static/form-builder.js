@@ -176,6 +176,24 @@ function startFormBuilder(options) {
     if (kept.length) schema.allOf = kept;
     else delete schema.allOf;
   }
+  // The rules waiting for an answer of ``question``: each answer value is kept, changed (``to``) or dropped
+  // (``to`` undefined); what a dropped rule brought up is then always shown. Returns how many were dropped.
+  function followAnswers(question, change) {
+    let dropped = 0;
+    const kept = (schema.allOf || []).filter((rule) => {
+      const w = ruleWhen(rule);
+      if (!w || w.question !== question) return true;
+      const to = change(w.value);
+      if (to === undefined) { dropped += 1; return false; }
+      rule.if.properties[question].const = to;
+      return true;
+    });
+    if (kept.length) schema.allOf = kept;
+    else delete schema.allOf;
+    return dropped;
+  }
+  const ALWAYS = ' The questions it brought up are now always shown.';
+
   // Questions whose answer can bring up another: yes / no and choices of the form itself.
   const askers = (key) => questionsOf(schema).filter((k) => k !== key
     && ['yesno', 'choice'].includes(kindOf(schema.properties[k])));
@@ -367,7 +385,8 @@ function startFormBuilder(options) {
     kindChoice.addEventListener('change', () => {
       if (kindChoice.value === 'other') return;
       setKind(spec, kindChoice.value);
-      write(`${quote(titleOf(container, key))} is now answered with ${KINDS.find(([k]) => k === kindChoice.value)[1].toLowerCase()}.`);
+      const dropped = top ? followAnswers(key, () => undefined) : 0;
+      write(`${quote(titleOf(container, key))} is now answered with ${KINDS.find(([k]) => k === kindChoice.value)[1].toLowerCase()}.${dropped ? ALWAYS : ''}`);
       render(idFor(path, 'kind'));
     });
     box.append(labelled(path, 'kind', 'Kind of answer', kindChoice));
@@ -403,9 +422,10 @@ function startFormBuilder(options) {
         labelled(path, `option-${i}-value`, `Option ${i + 1}: kept in the record as`, kept),
         button(`Remove option ${i + 1}`, { id: idFor(path, `option-${i}-remove`) }, () => {
           if (current.length < 2) { say('A choice needs at least one option: change its words instead.'); return; }
-          current.splice(i, 1);
+          const [gone] = current.splice(i, 1);
           setOptions(spec, current);
-          write(`Removed option ${i + 1}.`);
+          const dropped = path.length === 1 ? followAnswers(path[0], (v) => (v === gone.value ? undefined : v)) : 0;
+          write(`Removed option ${i + 1}.${dropped ? ALWAYS : ''}`);
           render(idFor(path, 'option-add'));
         }));
       shownWords.addEventListener('change', () => {
@@ -414,8 +434,10 @@ function startFormBuilder(options) {
         const others = current.filter((o) => o !== option).map((o) => String(o.value));
         // A value made from the old words follows the new ones; one typed by the owner stays.
         if (String(option.value) === snake(option.words, 'option') || /^option_\d+$/.test(String(option.value))) {
+          const was = option.value;
           option.value = unique(snake(text, 'option'), others);
           kept.value = option.value;
+          if (path.length === 1) followAnswers(path[0], (v) => (v === was ? option.value : v));
         }
         option.words = text;
         setOptions(spec, current);
@@ -425,7 +447,9 @@ function startFormBuilder(options) {
         const others = current.filter((o) => o !== option).map((o) => String(o.value));
         const value = kept.value.trim() ? unique(kept.value.trim(), others) : unique(snake(option.words, 'option'), others);
         kept.value = value;
+        const was = option.value;
         option.value = typeof option.value === 'number' && String(option.value) === value ? option.value : value;
+        if (path.length === 1) followAnswers(path[0], (v) => (v === was ? option.value : v));
         setOptions(spec, current);
         changed(`Option ${i + 1} is kept as ${quote(value)}.`);
       });
@@ -490,7 +514,7 @@ function startFormBuilder(options) {
     question.addEventListener('change', () => {
       if (!question.value) {
         setCondition(key, null);
-        write(`${quote(titleOf(schema, key))} is now always shown.`);
+        write(`${quote(titleOf(schema, key))} is now always shown, and optional: tick “It must be answered” if it must.`);
       } else {
         const first = answersOf(schema.properties[question.value])[0];
         setCondition(key, { question: question.value, value: first.value });
