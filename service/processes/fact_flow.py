@@ -130,13 +130,14 @@ def _own_parts(element: etree._Element) -> Iterable[etree._Element]:
             yield child
 
 
-def _gives(element: etree._Element, files: Mapping[str, str], decisions: Mapping[str, set[str]]) -> dict[str, str]:
+def _gives(element: etree._Element, forms: Callable[[str], frozenset[str]],
+           decisions: Mapping[str, set[str]]) -> dict[str, str]:
     gives: dict[str, str] = {}
     kind = _local(element)
     if kind == "userTask":
         form = _properties(element).get(FORM_PROPERTY)
         if form:
-            gives.update(dict.fromkeys(form_fields(_form(files, form)), ANSWERED))
+            gives.update(dict.fromkeys(forms(form), ANSWERED))
     if kind == "businessRuleTask":
         for called in element.iter(f"{{{SPIFF_NS}}}calledDecisionId"):
             gives.update(dict.fromkeys(decisions.get((called.text or "").strip(), ()), DECIDED))
@@ -156,6 +157,12 @@ class _Builder:
         self.order: list[str] = []  # the steps' keys in the order they were added
         self.processes: dict[str, tuple[list[str], list[str]]] = {}  # process id -> (starts, ends)
         self.calls: list[tuple[str, str]] = []  # (call activity, called process id)
+        self.fields: dict[str, frozenset[str]] = {}  # a form's file name -> its fields, read once
+
+    def form_fields(self, name: str) -> frozenset[str]:
+        if name not in self.fields:
+            self.fields[name] = frozenset(form_fields(_form(self.files, name)))
+        return self.fields[name]
 
     def process(self, process: etree._Element, file: str) -> None:
         starts, ends = self.scope(process, file, None)
@@ -169,7 +176,7 @@ class _Builder:
             kind = _local(child)
             if kind in _FLOW_NODES and child.get("id"):
                 step = Step(key(file, child.get("id", "")), child.get("id", ""), (child.get("name") or "").strip(),
-                            kind, _gives(child, self.files, self.decisions))
+                            kind, _gives(child, self.form_fields, self.decisions))
                 self.steps[step.key] = step
                 self.order.append(step.key)
                 here.append(step)

@@ -93,8 +93,8 @@ def _diagram(order: _Order, root: etree._Element, file: str) -> Iterator[Problem
         before = set(flow.possible[step.key])
         if element.tag == f"{{{SPIFF_NS}}}postScript":
             before |= set(step.gives)  # after the task: its own answers are known
-        if step.kind == "sequenceFlow":
-            where = _flow_words(flow, step, file, owner)  # type: ignore[arg-type]
+        if step.kind == "sequenceFlow" and owner is not None:
+            where = _flow_words(flow, step, file, owner)
         else:
             where = f"{kind} {step.label}" if step.name else f"{kind} {step.element_id}"
         host = flow.steps.get(step.during[0]) if step.kind == "boundaryEvent" and step.during else None
