@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.cases.models import Case
 from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
@@ -43,16 +44,17 @@ class Workers:
     logs: Path
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def _start(self, args: list[str], name: str) -> subprocess.Popen[bytes]:
+    def _start(self, args: list[str], name: str, app: str = "workers.app") -> subprocess.Popen[bytes]:
         out = (self.logs / f"{name}.log").open("ab")
-        process = subprocess.Popen([str(CELERY), "-A", "workers.app", *args], cwd=ROOT, env=self.env, stdout=out,
+        process = subprocess.Popen([str(CELERY), "-A", app, *args], cwd=ROOT, env=self.env, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
         return process
 
-    def worker(self, name: str = "w1") -> subprocess.Popen[bytes]:
+    def worker(self, name: str = "w1", app: str = "workers.app") -> subprocess.Popen[bytes]:
+        """A worker of ``app`` (the Celery app's module): one process, one task at a time."""
         return self._start(["worker", "--loglevel=INFO", "--concurrency=1", "-n", f"{name}@%h",
-                            "--without-gossip", "--without-mingle", "--without-heartbeat"], name)
+                            "--without-gossip", "--without-mingle", "--without-heartbeat"], name, app)
 
     def beat(self, name: str = "beat1") -> subprocess.Popen[bytes]:
         return self._start(["beat", "--loglevel=INFO", "-s", str(self.logs / f"{name}-schedule")], name)
@@ -104,6 +106,28 @@ class WorkerDatabase:
         """What verifying the whole audit chain finds (nothing, when every writer chained onto the real end)."""
         with self.sessions() as s:
             return verify_chain(session=s).problems
+
+    def all_due(self, case_ids: list[str]) -> bool:
+        """Whether every one of these cases has a timer due now."""
+        with self.sessions() as s:
+            due = s.scalar(select(func.count()).select_from(Case).where(
+                Case.id.in_(case_ids), Case.next_timer_at <= datetime.now(UTC)))
+        return due == len(case_ids)
+
+    def sessions_waiting_for_a_lock(self) -> int:
+        """How many other sessions on this database are waiting for a row lock someone holds."""
+        with self.engine.connect() as conn:
+            return int(conn.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")) or 0)
+
+    def end_sessions_waiting_for_a_lock(self) -> int:
+        """End the sessions left waiting for a lock by a killed process (the server would end each once
+        it noticed its client gone), so that their transactions roll back now."""
+        with self.engine.connect() as conn:
+            return len(conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")).all())
 
     def dsl_messages(self, case_ids: list[str]) -> int:
         with self.sessions() as s:

@@ -7,9 +7,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import text
 
+from service.config import Config
 from tests.mailserver import MailServer
-from tests.workers.conftest import WorkerDatabase, Workers, reset_cases, wait_until
+from tests.workers.conftest import REDIS_URL, WorkerDatabase, Workers, reset_cases, wait_until
+from workers.app import make_celery
+
+SHORT_VISIBILITY_APP = "tests.workers.short_visibility"
 
 pytestmark = pytest.mark.postgres
 
@@ -36,25 +41,42 @@ def test_a_worker_and_beat_fire_an_escalation_and_the_dsl_is_emailed(
     assert worker_db.timer_events([case_id]) == 1
 
 
-@pytest.mark.parametrize("attempt", range(20))
-def test_killing_the_worker_while_it_holds_an_escalation_loses_and_doubles_nothing(
-    worker_db: WorkerDatabase, workers: Workers, attempt: int
+def test_a_sweep_whose_worker_is_killed_is_delivered_again_and_fires_each_timer_once(
+    worker_db: WorkerDatabase, workers: Workers, redis_client: redis.Redis
 ) -> None:
-    case_ids = worker_db.start_cases(100, due_in="PT1S")
-    workers.beat()
-    first = workers.worker("w1")
-    # Kill it in the middle of its sweep: some escalations done, the next one in its hands.
-    wait_until(lambda: sum(worker_db.escalations(case_ids).values()) > 0, 40, "the first worker fired nothing")
-    workers.kill(first)
-    fired_before_the_kill = sum(worker_db.escalations(case_ids).values())
-    workers.worker("w2")
+    case_ids = worker_db.start_cases(5, due_in="PT1S")
+    wait_until(lambda: worker_db.all_due(case_ids), 10, "the timers did not come due")
+    # No beat: one wake-up call, sent once, is the only way these timers can fire.
+    client = make_celery(Config(redis_url=REDIS_URL))
+    with worker_db.engine.connect() as holder:
+        # Hold the audit chain's head: the worker's sweep stops at its first timer's audit event, with
+        # the call taken and not yet acknowledged, and commits nothing. Killed there, deterministically.
+        held = holder.begin()
+        holder.execute(text("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"))
+        first = workers.worker("w1", app=SHORT_VISIBILITY_APP)
+        sent = client.send_task("workers.tasks.sweep_timers")
+        wait_until(lambda: worker_db.sessions_waiting_for_a_lock() == 1, 60, "the worker did not start the sweep")
+        workers.kill(first)
+        assert worker_db.end_sessions_waiting_for_a_lock() == 1
+        held.rollback()
+    client.close()
+    assert sum(worker_db.escalations(case_ids).values()) == 0, "the killed worker fired nothing"
+    # Acknowledged late: the call is not back in the queue, it waits unacknowledged for its visibility timeout.
+    assert redis_client.llen("celery") == 0 and redis_client.hlen("unacked") == 1
+
+    workers.worker("w2", app=SHORT_VISIBILITY_APP)
     wait_until(lambda: all(n >= 1 for n in worker_db.escalations(case_ids).values()), 60,
-               f"not every escalation fired after the kill: {worker_db.escalations(case_ids)}")
-    time.sleep(1.0)
-    assert 0 < fired_before_the_kill < 100, "the kill landed mid-sweep"
+               f"the sweep was not delivered again: {worker_db.escalations(case_ids)}")
+    # Delivered again and acknowledged once it had run: nothing is left to deliver a third time.
+    wait_until(lambda: redis_client.hlen("unacked") == 0 and redis_client.llen("celery") == 0, 30,
+               "the sweep delivered again was not acknowledged")
     assert set(worker_db.escalations(case_ids).values()) == {1}
-    assert worker_db.timer_events(case_ids) == 100 and worker_db.dsl_messages(case_ids) == 100
+    assert worker_db.timer_events(case_ids) == 5 and worker_db.dsl_messages(case_ids) == 5
     assert worker_db.audit_chain_problems() == []
+    # The same call: taken by the killed worker, run to its end by the other.
+    first_log, second_log = ((workers.logs / f"{name}.log").read_text() for name in ("w1", "w2"))
+    assert f"sweep_timers[{sent.id}] received" in first_log and "succeeded" not in first_log
+    assert f"sweep_timers[{sent.id}] succeeded" in second_log
 
 
 def test_flushing_redis_with_100_timers_pending_loses_none(
