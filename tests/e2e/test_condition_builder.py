@@ -161,7 +161,9 @@ def test_conditions_are_read_back_changed_and_built_from_facts_in_words(browser:
         choose(page, "f_verified")
         expect(rows(page)).to_have_count(2)
         expect(rows(page).nth(0).locator("select.condition-op")).to_have_value("!=")
-        assert save(page, "Conditions written with the builder").startswith("Saved")
+        with page.expect_request(lambda r: r.url.endswith("/facts")):  # the saved draft's facts, read again
+            assert save(page, "Conditions written with the builder").startswith("Saved")
+        expect(rows(page)).to_have_count(2)
         assert errors == []
         page.close()
 

@@ -6,9 +6,18 @@
 // The case facts of the process (GET /processes/<key>/facts), fetched once for the builders.
 const CaseFacts = {
   loaded: null,
+  url: null,
   list: [],
   byName: new Map(),
+  reloaded: [],
+  // Fetched again once a draft is saved: a question added to a form is a fact from then on.
+  reload() {
+    if (!this.url) return Promise.resolve([]);
+    this.loaded = null;
+    return this.load(this.url).then((list) => { this.reloaded.forEach((tell) => tell()); return list; });
+  },
   load(url) {
+    this.url = url;
     if (!this.loaded) {
       this.loaded = fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`the service answered ${response.status}`))))
@@ -302,6 +311,13 @@ class ConditionBuilder {
     this.counter = 0;
     this.ready = false;
     holder.replaceChildren(this.element('p', { className: 'hint' }, 'Loading the case facts…'));
+    CaseFacts.reloaded.push(() => {
+      // The rows on screen are drawn again with the new facts, unless one is still being filled in.
+      if (this.key === null || this.expression || writeCondition(this.condition) === null) return;
+      const { key } = this;
+      this.key = null;
+      this.show(key, this.raw.value);
+    });
     CaseFacts.load(factsUrl).then(() => {
       this.ready = true;
       const { key } = this;

@@ -471,6 +471,7 @@ function startModeler(options) {
           $('status').append('Saved: every check passed. A second process owner approves it on ', link, '.');
         }
         if (commandStack._stackIdx === changesSent) dirty = false;
+        if (window.CaseFacts) window.CaseFacts.reload(); // a question added to a form is now a fact
         return;
       }
       const why = (answer && answer.error) || `the service answered ${response.status}.`;
