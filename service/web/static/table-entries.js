@@ -13,6 +13,12 @@ function startTableEntries({ editor, panel, factsUrl }) {
     return made;
   };
   const text = (bo) => ((bo && bo.text) || '').trim();
+  // The cell the picker writes into stays outlined while the picker has the focus.
+  const outline = document.createElement('style');
+  document.head.append(outline);
+  const mark = (id) => {
+    outline.textContent = id ? `td[data-element-id="${CSS.escape(id)}"] { box-shadow: inset 0 0 0 3px #1d70b8; }` : '';
+  };
   const BOOLEANS = ['True', 'False'];
 
   function quotedList(source) {
@@ -112,8 +118,10 @@ function startTableEntries({ editor, panel, factsUrl }) {
     if (!column || !cell.businessObject.$type.match(/UnaryTests|LiteralExpression/)) {
       current = null;
       panel.hidden = true;
+      mark(null);
       return;
     }
+    mark(cell.id);
     current = { viewer, cell };
     const rule = ((cell.row.businessObject.$parent.rule || []).indexOf(cell.row.businessObject)) + 1;
     render(column, text(cell.businessObject), rule);
@@ -123,6 +131,7 @@ function startTableEntries({ editor, panel, factsUrl }) {
     const viewer = editor.getActiveViewer();
     panel.hidden = true;
     current = null;
+    mark(null);
     if (!viewer || watched.has(viewer)) return;
     let bus;
     try { bus = viewer.get('eventBus'); viewer.get('cellSelection'); } catch (e) { return; }
