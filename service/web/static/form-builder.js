@@ -324,7 +324,8 @@ function startFormBuilder(options) {
   function questionItem(container, key, index, path) {
     const count = questionsOf(container).length;
     const title = titleOf(container, key);
-    const open = openPath.length === path.length && openPath.every((k, i) => k === path[i]);
+    // Open when it is being changed, or one of its entry's questions is.
+    const open = openPath.length >= path.length && path.every((k, i) => k === openPath[i]);
     const item = el('li', { className: 'fb-question', id: idFor(path, 'item') });
     item.dataset.key = key;
     item.append(el('div', { id: idFor(path, 'summary') }, ...summary(container, key, path)));
@@ -335,7 +336,7 @@ function startFormBuilder(options) {
       index < count - 1 && button('Move down', { id: idFor(path, 'down'), 'aria-label': `Move down: ${title}` }, () => move(path, 1)),
       button('Remove', { id: idFor(path, 'remove'), 'aria-label': `Remove: ${title}` }, () => remove(path)));
     item.append(tools);
-    if (open || (openPath.length > path.length && openPath[0] === key)) item.append(editor(container, key, path));
+    if (open) item.append(editor(container, key, path));
     return item;
   }
 
