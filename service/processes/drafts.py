@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.db import is_postgres
 from service.engine import DiagramRejected, Problem, content_hash
 from service.engine.xml import DEFAULT_MAX_BYTES, parse_xml
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from service.records.audit import record_event
 
 from .diff import VersionDiff, diff_files
 from .fact_check import fact_problems
@@ -145,13 +145,41 @@ def draft_problems(files: Mapping[str, str]) -> list[Problem]:
     return named
 
 
-def _refuse(problems: list[Problem]) -> None:
+def _element_names(files: Mapping[str, str]) -> dict[str, str]:
+    """The diagram's named elements, by id."""
+    names: dict[str, str] = {}
+    for file, text in files.items():
+        if not file.endswith(".bpmn"):
+            continue
+        try:
+            root = parse_xml(text, name=file)
+        except (DiagramRejected, UnicodeError, ValueError):
+            continue
+        for element in root.iter():
+            element_id, name = element.get("id"), (element.get("name") or "").strip()
+            if isinstance(element.tag, str) and element_id and name:
+                names[element_id] = name
+    return names
+
+
+def _in_words(problem: Problem, names: Mapping[str, str]) -> str:
+    """A problem as a refusal says it: its element by name with the id in brackets, unless the message does."""
+    element_id = problem.element_id
+    if element_id and re.search(rf"(?<!\w){re.escape(element_id)}(?!\w)", problem.message):
+        return problem.message
+    name = names.get(element_id or "")
+    if name and f"'{name}'" not in problem.message:
+        return f"'{name}' ({element_id}): {problem.message}"
+    return str(problem)
+
+
+def _refuse(problems: list[Problem], files: Mapping[str, str]) -> None:
     if not problems:
         return
     first = problems[0]
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    raise InvalidInput(f"the draft was refused: {first}{more}", field=first.element_id or first.file,
-                       problems=[p.as_dict() for p in problems])
+    raise InvalidInput(f"the draft was refused: {_in_words(first, _element_names(files))}{more}",
+                       field=first.element_id or first.file, problems=[p.as_dict() for p in problems])
 
 
 def _invalid(message: str, *, field: str, file: str | None = None) -> InvalidInput:
@@ -326,7 +354,7 @@ def save_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor
     draft = owners_open_draft(session, key, actor.username)
     under = draft.file_map() if draft is not None else base.file_map()
     files = _draft_files(under, uploaded)
-    _refuse(draft_problems(files))
+    _refuse(draft_problems(files), files)
     digest = content_hash(files)
     if digest == base.content_hash:
         raise _invalid(f"nothing has changed: the draft is the same as version {base.number}", field="bpmn")
@@ -468,7 +496,7 @@ def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
         raise Conflict(f"another version was published since; save the draft again (the newest is version "
                        f"{latest.number})")
     files = draft.file_map()
-    _refuse(draft_problems(files))
+    _refuse(draft_problems(files), files)
     version = register_version(session=session, key=key, name=definition.name, files=files, author=draft.author,
                                change_note=draft.change_note, now=now, repeat=draft.rollback_of is not None)
     if version.number <= latest.number:
