@@ -22,11 +22,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases.models import Case
 from service.engine import CompiledProcess, Instance, ReadyTask
 from service.processes.models import ProcessDefinition, ProcessVersion
 from service.processes.service import compiled_process, latest_version
-from service.records.audit import record_event
 from service.tasks.models import HumanTask
 
 _CASE: Table = Case.__table__  # type: ignore[assignment]

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench import engine as engine_bench
 from bench import record as record_bench
 from bench.sql_floor import FloorPath, floor_runner
+from service.audit.trail import verify_chain
 from service.cases.models import Case, CaseStatus
 from service.cases.service import load_instance
-from service.records.audit import verify_chain
 from service.tasks.models import HumanTask, TaskStatus
 
 

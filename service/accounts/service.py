@@ -12,8 +12,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.actors import ROLES, Actor
+from service.audit.trail import record_event
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from service.records.audit import record_event
 
 from .models import ApiToken, User
 from .sessions import digest, end_every_session, password_changed

@@ -12,7 +12,7 @@ from sqlalchemy import CursorResult, bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from service.actors import Actor
-from service.records.audit import record_event
+from service.audit.trail import record_event
 
 from .models import ApiToken, User, WebSession
 

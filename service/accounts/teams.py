@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases.models import Case
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from service.records.audit import record_event
 
 from .models import Team, User
 

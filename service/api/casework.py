@@ -20,13 +20,13 @@ from service.access import (
 from service.accounts.models import User
 from service.accounts.service import actor_of, user_by_name
 from service.actors import Actor
+from service.audit.trail import case_events, record_event
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
 from service.engine import FINISHES, Wait, steps_after
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.processes.service import compiled_process, form_schema, policy_step
 from service.records import view
-from service.records.audit import case_events, record_event
 from service.records.models import AuditEvent
 from service.tasks.form_rules import case_suggestions, for_case
 from service.tasks.models import HumanTask, TaskStatus

@@ -20,11 +20,11 @@ from service.accounts.service import (
 )
 from service.accounts.throttle import record_failed_login
 from service.actors import Actor
+from service.audit.trail import MAX_SEQ, service_changes, verify_chain
 from service.cases import service as cases
 from service.config import Config
 from service.errors import InvalidInput, Malformed
 from service.processes.bundled import BUNDLED_KEY
-from service.records.audit import MAX_SEQ, service_changes, verify_chain
 from service.records.letter import case_letter
 from service.records.new_information import bring_new_information
 from service.records.pdf import record_pdf

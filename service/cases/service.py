@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.actors import SYSTEM_ACTOR, Actor
+from service.audit.trail import record_event
 from service.config import Config
 from service.db import is_postgres
 from service.engine import Incident, Instance, NotWaiting
 from service.errors import Conflict, InvalidInput, NotFound
 from service.processes.service import compiled_process, latest_version
-from service.records.audit import record_event
 
 from .models import Case, CaseStatus, TimerFiring
 from .projection import mark_incident, save_instance

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.audit.trail import record_event
 from service.cases import service as cases
 from service.db import is_postgres
 from service.errors import Conflict, InvalidInput, NotFound
 from service.notifications.service import notify_user
-from service.records.audit import record_event
 from service.workcalendar import UK_TIME
 
 from .keys import Keyring, open_sealed

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session
 
 from service.access import can_work_task, require_case_worker, require_readable
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases import service as cases
 from service.cases.models import Case, CaseStatus
 from service.config import DEFAULT_CONFIG, Config
 from service.errors import Conflict, DomainError, Forbidden, NotFound
 from service.notifications.service import queue_email
 from service.processes.service import compiled_process
-from service.records.audit import record_event
 from service.tasks import service as tasks
 from service.uktime import uk_time
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.errors import Conflict, Forbidden
-from service.records.audit import record_event
 
 from .drafts import (
     files_json,

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.actors import SYSTEM_ACTOR
+from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus, TimerFiring
 from service.cases.projection import save_instance
 from service.db import is_postgres
 from service.engine import Instance
-from service.records.audit import record_event
 from service.tasks.models import HumanTask, TaskStatus
 
 from .diff import Comparison, compare

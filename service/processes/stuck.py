@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus, TimerFiring
 from service.cases.projection import mark_incident, save_instance
 from service.cases.service import NEVER_STARTED, get_case, load_instance, record_incident, starting_data
 from service.db import is_postgres
 from service.engine import Incident, Instance
 from service.errors import Conflict, NotFound
-from service.records.audit import record_event
 
 from .diff import Comparison, ProcessModel, compare, read_model
 from .drafts import require_process_owner

@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases.models import Case
 from service.disclosures.models import SecureDisclosure
 from service.processes.service import compiled_process, form_schema
 from service.tasks.models import HumanTask, TaskStatus
 
 from .answers import describe_answers, plain_answer
-from .audit import record_event
 from .models import (
     AdviceEntry,
     DecisionRecord,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from service.accounts.service import user_by_name
 from service.actors import Actor
+from service.audit.trail import record_event
 from service.cases.models import Case
 from service.cases.service import load_instance
 from service.config import Config
@@ -35,7 +36,6 @@ from service.processes.service import compiled_process, form_schema
 from service.tasks.models import HumanTask
 from service.workcalendar import UK_TIME
 
-from .audit import record_event
 from .decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
 from .pdf import bullets
 from .transmissions import NOT_KNOWN, SHARING_STEPS, transmission_entry

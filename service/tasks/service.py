@@ -15,6 +15,7 @@ from service.access import authorise_task_work, can_work_task
 from service.accounts.models import User
 from service.accounts.service import actor_of
 from service.actors import Actor, may_work
+from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus
 from service.cases.projection import mark_incident, save_instance
 from service.cases.service import load_instance, record_incident
@@ -24,7 +25,6 @@ from service.engine import Incident, TaskNotReady, UnknownTask
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes.form_schema import form_validator
 from service.processes.service import compiled_process, form_schema
-from service.records.audit import record_event
 from service.records.decisions import completed_tasks, merged_answers, write_decision_record
 from service.records.identifying import IDENTIFYING_DETAILS, check_chosen, identifying_details, option_fields
 from service.records.letter import email_letter_if_asked

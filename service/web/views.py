@@ -25,6 +25,7 @@ from service.access import can_work_task, may_read_audit, may_work_cases
 from service.accounts.service import Unauthenticated, authenticate
 from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
+from service.audit.trail import MAX_SEQ, SERVICE_CHANGES, service_changes, verify_chain
 from service.cases import service as cases
 from service.cases.models import Case
 from service.config import PROJECT_ROOT
@@ -33,7 +34,6 @@ from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
 from service.processes.service import form_schema, policy_step
 from service.records import view
-from service.records.audit import MAX_SEQ, SERVICE_CHANGES, service_changes, verify_chain
 from service.records.identifying import IDENTIFYING_DETAILS, option_fields
 from service.records.letter import case_letter, has_letter
 from service.records.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.models import User
 from service.accounts.service import issue_token
+from service.audit.trail import case_events
 from service.cases.models import Case
-from service.records.audit import case_events
 from service.tasks.models import HumanTask
 from tests.api.conftest import ACCOUNTS, Api
 from tests.workflows.test_scenarios import CONSENT_GIVEN

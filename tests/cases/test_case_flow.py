@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from service.audit.trail import case_events, verify_chain
 from service.cases.models import Case, CaseStatus
 from service.cases.service import fire_due_timers, get_case, start_case
-from service.records.audit import case_events, verify_chain
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import claim_task, complete_task, list_open_tasks
 from tests.conftest import DSL, MANAGER, PRACTITIONER

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
+from service.audit.trail import case_events, verify_chain
 from service.engine.xml import parse_xml
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.processes import drafts
@@ -23,7 +24,6 @@ from service.processes.diff import diff_files
 from service.processes.drafts import approve_draft, create_draft, diff_versions, draft_problems, publish_draft
 from service.processes.models import ProcessDraft, ProcessVersion
 from service.processes.service import latest_version
-from service.records.audit import case_events, verify_chain
 from service.records.models import AuditEvent
 from service.tasks.models import HumanTask, TaskStatus
 from service.workcalendar import DEFAULT_CALENDAR

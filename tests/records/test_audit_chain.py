@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, insert, select, update
 
+from service.audit import trail as audit
+from service.audit.trail import record_event, verify_chain
 from service.db import make_session_factory
-from service.records import audit
-from service.records.audit import record_event, verify_chain
 from service.records.models import AuditEvent
 from tests.conftest import MANAGER, PRACTITIONER
 

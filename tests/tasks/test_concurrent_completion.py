@@ -7,11 +7,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from service.audit.trail import verify_chain
 from service.cases.models import Case
 from service.cases.service import start_case
 from service.db import make_session_factory
 from service.errors import Conflict
-from service.records.audit import verify_chain
 from service.records.models import AuditEvent
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import complete_task

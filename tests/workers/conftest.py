@@ -19,13 +19,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.audit.trail import verify_chain
 from service.cases.models import Case
 from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
 from service.migrate import upgrade
 from service.notifications.models import OutboxMessage
 from service.processes.service import register_version
-from service.records.audit import verify_chain
 from service.records.models import AuditEvent
 from service.scratch_db import ServerUnavailable, scratch_database
 from service.tasks.models import HumanTask

@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import SYSTEM_ACTOR, Actor
+from service.audit.trail import case_events
 from service.cases import service as cases
 from service.cases.models import Case
 from service.notifications.models import OutboxMessage
 from service.processes.service import read_process_files, register_version
-from service.records.audit import case_events
 from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
 from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
