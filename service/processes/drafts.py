@@ -4,13 +4,12 @@ owner, then published as a new immutable version; open cases move to it where th
 Every save runs every check and reports every problem with the element it concerns: hardened XML and
 the BPMN XSD, the engine's parse, the expression sandbox's lint, the forms, the policy the diagram
 must keep (``policy.check_policy``), and that every name an expression uses is a case fact or a helper
-called rightly, with sound decision tables (``fact_check.fact_problems``). Nothing is stored for a refused draft.
+called rightly, with sound decision tables (``draft_checks``). Nothing is stored for a refused draft.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,16 +21,21 @@ from sqlalchemy.orm import Session
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.db import is_postgres
-from service.engine import DiagramRejected, Problem, content_hash
-from service.engine.xml import DEFAULT_MAX_BYTES, parse_xml
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.engine import content_hash
+from service.errors import Conflict, Forbidden, NotFound
 
 from .diff import VersionDiff, diff_files
-from .fact_check import fact_problems
+from .draft_checks import (
+    change_note_text,
+    draft_files,
+    draft_problems,
+    refusal,
+    refuse,
+    review_comment,
+)
 from .migration import migrate_open_cases, open_cases_before
 from .models import OPEN_DRAFT_STATUSES, DraftComment, DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
-from .policy import _executable_process, check_policy
-from .service import latest_version, register_version, validate_files
+from .service import latest_version, register_version
 from .summaries import draft_diff, draft_summary, process_summary, version_summary
 
 __all__ = [
@@ -62,10 +66,6 @@ __all__ = [
 ]
 
 PROCESS_OWNER = "process_owner"
-MAX_UPLOADED_FILES = 200
-MAX_CHANGE_NOTE = 4000
-# Files besides the diagram: decision tables and forms, with plain names.
-_OTHER_FILE = re.compile(r"(forms/[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.json|[A-Za-z0-9][A-Za-z0-9_.-]{0,150}\.dmn)")
 
 
 @dataclass
@@ -87,149 +87,6 @@ class ProcessOverview:
 def require_process_owner(actor: Actor) -> None:
     if not actor.has_role(PROCESS_OWNER):
         raise Forbidden("changing the process is for process owners")
-
-
-# --- checking -------------------------------------------------------------------------------------------------
-
-
-def _policy_problems(files: Mapping[str, str]) -> tuple[list[Problem], str | None, str | None]:
-    """The policy's problems with the diagram, with the diagram's name and its process's id."""
-    diagrams = [name for name in files if name.endswith(".bpmn")]
-    if len(diagrams) != 1:
-        return [], None, None
-    name = diagrams[0]
-    try:
-        root = parse_xml(files[name], name=name)
-    except (DiagramRejected, UnicodeError, ValueError):
-        return [], name, None  # compiling reports why
-    try:
-        process_id: str | None = _executable_process(root).get("id") or None
-    except ValueError:
-        process_id = None  # the policy reports it
-    try:
-        found = check_policy(root)
-    except Exception as exc:
-        found = [Problem(f"the policy could not be checked: {exc}")]
-    return [Problem(p.message, element_id=p.element_id, file=name) for p in found], name, process_id
-
-
-def draft_problems(files: Mapping[str, str]) -> list[Problem]:
-    """Every problem with a set of process files: XML, XSD, the engine's parse, the expression lint,
-    the forms, the policy, and the names the expressions use; each naming its element (the process itself
-    when nothing smaller). Never raises for bad input."""
-    problems: list[Problem] = []
-    try:
-        validate_files(files)
-    except InvalidInput as exc:
-        problems.extend(Problem(str(p.get("message") or exc.message), element_id=p.get("element_id") or None,
-                                file=p.get("file") or None) for p in exc.problems)
-        if not exc.problems:
-            problems.append(Problem(exc.message))
-    except Exception as exc:
-        # Whatever a hostile upload does to the parser is a refusal, not a server error.
-        problems.append(Problem(f"cannot be read as a process: {type(exc).__name__}"))
-    policy, diagram, process_id = _policy_problems(files)
-    problems.extend(policy)
-    try:
-        problems.extend(fact_problems(files))
-    except Exception as exc:
-        problems.append(Problem(f"the names the expressions use could not be checked: {type(exc).__name__}"))
-    named: list[Problem] = []
-    seen: set[tuple[str, str | None, str | None]] = set()  # the same words may concern two forms
-    for problem in problems:
-        if not problem.element_id and process_id and problem.file in (None, diagram):
-            problem = Problem(problem.message, element_id=process_id, file=diagram)
-        if (problem.message, problem.element_id, problem.file) not in seen:
-            seen.add((problem.message, problem.element_id, problem.file))
-            named.append(problem)
-    return named
-
-
-def _element_names(files: Mapping[str, str]) -> dict[str, str]:
-    """The diagram's named elements, by id."""
-    names: dict[str, str] = {}
-    for file, text in files.items():
-        if not file.endswith(".bpmn"):
-            continue
-        try:
-            root = parse_xml(text, name=file)
-        except (DiagramRejected, UnicodeError, ValueError):
-            continue
-        for element in root.iter():
-            element_id, name = element.get("id"), (element.get("name") or "").strip()
-            if isinstance(element.tag, str) and element_id and name:
-                names[element_id] = name
-    return names
-
-
-def _in_words(problem: Problem, names: Mapping[str, str]) -> str:
-    """A problem as a refusal says it: its element by name with the id in brackets, unless the message does."""
-    element_id = problem.element_id
-    if element_id and re.search(rf"(?<!\w){re.escape(element_id)}(?!\w)", problem.message):
-        return problem.message
-    name = names.get(element_id or "")
-    if name and f"'{name}'" not in problem.message:
-        return f"'{name}' ({element_id}): {problem.message}"
-    return str(problem)
-
-
-def _refuse(problems: list[Problem], files: Mapping[str, str]) -> None:
-    if not problems:
-        return
-    first = problems[0]
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    raise InvalidInput(f"the draft was refused: {_in_words(first, _element_names(files))}{more}",
-                       field=first.element_id or first.file, problems=[p.as_dict() for p in problems])
-
-
-def _invalid(message: str, *, field: str, file: str | None = None) -> InvalidInput:
-    """A refused upload, with its one problem listed like the checks' problems."""
-    return InvalidInput(message, field=field, problems=[Problem(message, file=file).as_dict()])
-
-
-def _checked_text(text: object, field: str) -> str:
-    if not isinstance(text, str):
-        raise _invalid(f"{field} must be text", field=field, file=field)
-    if "\x00" in text:
-        raise _invalid(f"{field} must not contain a NUL character", field=field, file=field)
-    try:
-        size = len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise _invalid(f"{field} is not valid text", field=field, file=field) from None
-    if size > DEFAULT_MAX_BYTES:
-        raise _invalid(f"{field} is {size} bytes; the limit is {DEFAULT_MAX_BYTES} bytes", field=field,
-                       file=field)
-    return text
-
-
-def _draft_files(base: Mapping[str, str], uploaded: Mapping[str, str]) -> dict[str, str]:
-    """The base version's files with the uploaded ones over them; the diagram replaces the base's
-    diagram (keeping its file name), whatever the upload called it."""
-    if not isinstance(uploaded, Mapping) or len(uploaded) > MAX_UPLOADED_FILES:
-        raise _invalid(f"upload at most {MAX_UPLOADED_FILES} files", field="files")
-    diagrams = [name for name in uploaded if isinstance(name, str) and name.endswith(".bpmn")]
-    if len(diagrams) != 1:
-        raise _invalid(f"upload exactly one BPMN diagram (.bpmn); {len(diagrams)} were given", field="bpmn")
-    others: dict[str, str] = {}
-    for name, text in uploaded.items():
-        if name == diagrams[0]:
-            continue
-        if not isinstance(name, str) or not _OTHER_FILE.fullmatch(name):
-            raise _invalid(f"{str(name)[:80]!r} is not a file a process holds: send the diagram, decision tables "
-                           f"(<name>.dmn) and forms (forms/<name>.json)", field="files")
-        others[name] = _checked_text(text, name)
-    files = {name: text for name, text in base.items() if not name.endswith(".bpmn")}
-    diagram_name = next((name for name in sorted(base) if name.endswith(".bpmn")), "diagram.bpmn")
-    files[diagram_name] = _checked_text(uploaded[diagrams[0]], "bpmn")
-    files.update(others)
-    return files
-
-
-def _change_note(note: object) -> str:
-    text = _checked_text(note if note is not None else "", "change_note").strip()
-    if len(text) > MAX_CHANGE_NOTE:
-        raise _invalid(f"the change note is longer than {MAX_CHANGE_NOTE} characters", field="change_note")
-    return text
 
 
 # --- reading --------------------------------------------------------------------------------------------------
@@ -350,18 +207,18 @@ def save_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor
     """
     require_process_owner(actor)
     base = latest_version(session=session, key=_definition(session, key).key)
-    note = _change_note(change_note)
+    note = change_note_text(change_note)
     draft = owners_open_draft(session, key, actor.username)
     under = draft.file_map() if draft is not None else base.file_map()
-    files = _draft_files(under, uploaded)
-    _refuse(draft_problems(files), files)
+    files = draft_files(under, uploaded)
+    refuse(draft_problems(files), files)
     digest = content_hash(files)
     if digest == base.content_hash:
-        raise _invalid(f"nothing has changed: the draft is the same as version {base.number}", field="bpmn")
+        raise refusal(f"nothing has changed: the draft is the same as version {base.number}", field="bpmn")
     same = session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == base.definition_id,
                                                         ProcessVersion.content_hash == digest)).first()
     if same is not None and not (draft is not None and draft.rollback_of == same.number):
-        raise _invalid(f"the draft is the same as version {same.number}: to bring it back, use \"Roll back to "
+        raise refusal(f"the draft is the same as version {same.number}: to bring it back, use \"Roll back to "
                        f"this version\" on the Processes page", field="bpmn")
     created = draft is None
     if draft is None:
@@ -399,16 +256,6 @@ def create_draft(*, session: Session, key: str, uploaded: Mapping[str, str], act
     """``save_draft``, for callers that need only the draft."""
     return save_draft(session=session, key=key, uploaded=uploaded, actor=actor, change_note=change_note, now=now,
                       submit=submit).draft
-
-
-def review_comment(text: object, *, required: str | None = None) -> str:
-    """A review comment: text up to the change note's length; ``required`` says why one is needed."""
-    words = _checked_text(text if text is not None else "", "comment").strip()
-    if len(words) > MAX_CHANGE_NOTE:
-        raise _invalid(f"the comment is longer than {MAX_CHANGE_NOTE} characters", field="comment")
-    if required and not words:
-        raise _invalid(required, field="comment")
-    return words
 
 
 def _up_to_date(session: Session, draft: ProcessDraft, doing: str) -> ProcessVersion:
@@ -496,7 +343,7 @@ def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
         raise Conflict(f"another version was published since; save the draft again (the newest is version "
                        f"{latest.number})")
     files = draft.file_map()
-    _refuse(draft_problems(files), files)
+    refuse(draft_problems(files), files)
     version = register_version(session=session, key=key, name=definition.name, files=files, author=draft.author,
                                change_note=draft.change_note, now=now, repeat=draft.rollback_of is not None)
     if version.number <= latest.number:

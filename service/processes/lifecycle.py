@@ -17,6 +17,7 @@ from service.actors import Actor
 from service.audit.trail import record_event
 from service.errors import Conflict, Forbidden
 
+from .draft_checks import review_comment
 from .drafts import (
     files_json,
     get_draft,
@@ -26,7 +27,6 @@ from .drafts import (
     owners_open_draft,
     require_process_owner,
     require_second_owner,
-    review_comment,
 )
 from .migration import CaseMove, preview_moves
 
