@@ -29,21 +29,19 @@ from service.audit.trail import MAX_SEQ, SERVICE_CHANGES, service_changes, verif
 from service.cases import service as cases
 from service.cases.models import Case
 from service.config import PROJECT_ROOT
-from service.disclosures.service import SECURE_LINK, disclosures_of, link_summary, may_manage_link
+from service.disclosures.service import disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
 from service.processes.bundled import BUNDLED_KEY
-from service.processes.service import form_schema, policy_step
-from service.records import view
-from service.records.identifying import IDENTIFYING_DETAILS, option_fields
 from service.records.letter import case_letter, has_letter
 from service.records.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
-from service.tasks.form_rules import case_suggestions, for_case, starting_values
+from service.tasks.form_rules import starting_values
 
 from .context import actor, csrf_token, now, organisation_facts, reading, service_config, transaction, uk_today
-from .forms import answers_from, conditions, errors_by_field, fields_for
+from .forms import answers_from, errors_by_field
 from .signin import begin, finish, safe_next, signed_in
+from .task_page import form_as_the_case_asks, task_page, task_page_again
 
 web = Blueprint("web", __name__, template_folder="templates")
 # Front-end libraries served from our own host: their built files, by the name the pages use.
@@ -155,17 +153,9 @@ def task(task_id: str) -> Any:
         detail = casework.task_detail(session=db, task_id=task_id, actor=actor(), now=now())
         case = cases.get_case(session=db, case_id=detail["case_id"])
         task_row = tasks.get_task(session=db, task_id=task_id)
-        facts, schema = _form_as_the_case_asks(task_row, case)
+        facts, schema = form_as_the_case_asks(task_row, case)
     start = task_row.draft or task_row.answers or starting_values(schema, facts, uk_today())
-    return _task_page(task_row, case, schema, dict(start), facts=facts)
-
-
-def _form_as_the_case_asks(task_row: Any, case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the case holds so far for an open task, and the task's form as this case asks it (questions for
-    other organisations left out); what the case holds starts the form, never an answer to a question
-    someone else decided."""
-    facts = cases.load_instance(case).task_data(task_row.id) if task_row.state == "open" else {}
-    return facts, for_case(form_schema(case.process_version, task_row.form), facts) or {}
+    return task_page(task_row, case, schema, dict(start), facts=facts)
 
 
 def _act_on_task(task_id: str) -> Any:
@@ -190,7 +180,7 @@ def _act_on_task(task_id: str) -> Any:
                 return _after_completing(name, case_id, following)
             task_row, case = casework.task_for_work(session=db, task_id=task_id, actor=actor())
             if action == "draft":
-                read_answers(_form_as_the_case_asks(task_row, case)[1])
+                read_answers(form_as_the_case_asks(task_row, case)[1])
             if action == "claim":
                 tasks.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "unclaim":
@@ -203,11 +193,11 @@ def _act_on_task(task_id: str) -> Any:
             else:
                 raise InvalidInput(f"there is no action '{action[:40]}' on a task", field="action")
     except InvalidInput as exc:
-        return _task_page_again(task_id, answers, exc.message, errors_by_field(exc.problems)), 422
+        return task_page_again(task_id, answers, exc.message, errors_by_field(exc.problems)), 422
     except DomainError as exc:
         if exc.status == 404:
             raise
-        return _task_page_again(task_id, answers, exc.message), exc.status
+        return task_page_again(task_id, answers, exc.message), exc.status
     if action == "draft":
         flash("Draft saved: you can come back to it later.")
     if action == "assign":
@@ -219,58 +209,6 @@ def _after_completing(name: str, case_id: str, following: str | None) -> Werkzeu
     """Straight on to the person's next step; the case page only when it waits for someone else."""
     flash(f"Saved: {name}" if name.endswith(("?", ".")) else f"Saved: {name}.")
     return redirect(url_for("web.task", task_id=following) if following else url_for("web.case", case_id=case_id))
-
-
-def _task_page_again(task_id: str, answers: dict[str, Any], error: str,
-                     field_errors: dict[str, str] | None = None) -> str:
-    """The task's page once more, after a refused step: what was typed kept, the problem said."""
-    with transaction() as db:
-        task_row = tasks.get_task(session=db, task_id=task_id)
-        case = cases.get_case(session=db, case_id=task_row.case_id)
-        facts, schema = _form_as_the_case_asks(task_row, case)
-    return _task_page(task_row, case, schema, answers, error, field_errors, facts=facts)
-
-
-def _task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str, Any], error: str | None = None,
-               field_errors: dict[str, str] | None = None, *, facts: dict[str, Any]) -> str:
-    from .links import transmission_preview
-
-    current = actor()
-    secure_link = transmission_preview(task_row.id)
-    with transaction() as db:  # the page is drawn from this transaction's copy of the case, forms and all
-        case = cases.get_case(session=db, case_id=case.id)
-        yours = task_row.assignee == current.username or task_row.claimed_by == current.username
-        may_work = yours or can_work_task(current, task_row, case)
-        step = policy_step(case.process_version, task_row.element_id)
-        colleagues: list[str] = []
-        if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
-                                                                     and case.team == current.team)):
-            colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
-        so_far = view.case_so_far(session=db, case=case)
-        # Checking the record before confirming it: the revision as it will be written, nothing stored.
-        preview = view.record_preview(session=db, case=case, actor=current, now=now()) \
-            if step == "record" and task_row.state == "open" and may_work else None
-        options = {IDENTIFYING_DETAILS: tasks.case_identifying_details(session=db, case=case)} \
-            if option_fields(schema) else {}
-        fields = fields_for(schema, data, field_errors, options, case_suggestions(schema, facts))
-        if secure_link:  # the link has its own button: the form below is for sending another way
-            for one in fields:
-                one.choices = [(value, label) for value, label in one.choices if value != SECURE_LINK]
-        return render_template("task.html", task=task_row, case=case, schema=schema, error=error,
-                               field_errors=field_errors or {}, fields=fields,
-                               may_work=may_work, colleagues=colleagues, conditions=conditions(schema),
-                               secure_link=secure_link, so_far=view.case_so_far_sections(so_far),
-                               consultation=step == "consultation", question=_question_for_adviser(so_far),
-                               preview=preview)
-
-
-def _question_for_adviser(so_far: list[dict[str, Any]]) -> str | None:
-    """The practitioner's latest question for an adviser, if they wrote one."""
-    for step in reversed(so_far):
-        for answer in step["answers"]:
-            if answer["field"] == "question_for_adviser":
-                return str(answer["answer"])
-    return None
 
 
 @web.get("/cases", endpoint="cases")
