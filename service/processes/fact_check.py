@@ -17,28 +17,16 @@ from lxml import etree
 from service.engine import DiagramRejected, Problem
 from service.engine.lint import BPMN_NS, DMN_NAMESPACES, SPIFF_NS, owner_element
 from service.engine.names import assigned
-from service.engine.sandbox import Mode
 from service.engine.specs import INITIAL_PREFIX
 from service.engine.xml import parse_xml
 
 from .fact_order import order_problems
-from .known_names import CASE_START_FACTS, Known, form_fields, name_problems, problems_at
+from .known_names import CASE_START_FACTS, EXPRESSIONS, Known, form_fields, name_problems, problems_at
 from .table_check import table_problems
 
 FORMS_PREFIX = "forms/"
 
-# The expressions checked, with how the engine runs each and the words for its element.
-_EXPRESSIONS: dict[str, tuple[Mode, str]] = {
-    f"{{{BPMN_NS}}}timeDuration": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}timeDate": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}timeCycle": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}conditionExpression": ("eval", "Condition"),
-    f"{{{BPMN_NS}}}condition": ("eval", "Condition"),
-    f"{{{BPMN_NS}}}script": ("exec", "Script"),
-    f"{{{SPIFF_NS}}}preScript": ("exec", "Script"),
-    f"{{{SPIFF_NS}}}postScript": ("exec", "Script"),
-}
-_SCRIPTS = tuple(tag for tag, (mode, _) in _EXPRESSIONS.items() if mode == "exec")
+_SCRIPTS = tuple(tag for tag, (mode, _) in EXPRESSIONS.items() if mode == "exec")
 
 
 def _documents(files: Mapping[str, str], suffix: str) -> Iterator[tuple[str, etree._Element]]:
@@ -102,8 +90,8 @@ def _where(kind: str, owner: etree._Element | None) -> tuple[str, str]:
 
 def diagram_name_problems(root: etree._Element, file: str, known: Known) -> list[Problem]:
     problems: list[Problem] = []
-    for element in root.iter(*_EXPRESSIONS):
-        mode, kind = _EXPRESSIONS[str(element.tag)]
+    for element in root.iter(*EXPRESSIONS):
+        mode, kind = EXPRESSIONS[str(element.tag)]
         element_id, where = _where(kind, owner_element(element))
         problems.extend(problems_at(element_id, file, name_problems(where, element.text, mode, known)))
     return problems

@@ -15,26 +15,16 @@ from lxml import etree
 
 from service.engine import Problem
 from service.engine.deadlines import deadline_helpers
-from service.engine.lint import BPMN_NS, DMN_NAMESPACES, SPIFF_NS, input_entry_expression, owner_element
+from service.engine.lint import DMN_NAMESPACES, SPIFF_NS, input_entry_expression, owner_element
 from service.engine.names import uses
 from service.engine.sandbox import BUILTIN_NAMES, Mode, check
 
 from .fact_flow import FactFlow, Step, fact_flow
-from .known_names import Known
+from .known_names import EXPRESSIONS, Known
 from .table_check import ENTRY_INPUT
 
 _HELPERS = frozenset(deadline_helpers())
 _MOST_NAMED = 3
-_READERS: dict[str, tuple[Mode, str]] = {
-    f"{{{BPMN_NS}}}timeDuration": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}timeDate": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}timeCycle": ("eval", "Timer"),
-    f"{{{BPMN_NS}}}conditionExpression": ("eval", "Condition"),
-    f"{{{BPMN_NS}}}condition": ("eval", "Condition"),
-    f"{{{BPMN_NS}}}script": ("exec", "Script"),
-    f"{{{SPIFF_NS}}}preScript": ("exec", "Script"),
-    f"{{{SPIFF_NS}}}postScript": ("exec", "Script"),
-}
 
 
 def _listed(labels: list[str]) -> str:
@@ -84,8 +74,8 @@ def _flow_words(flow: FactFlow, step: Step, file: str, element: etree._Element) 
 
 def _diagram(order: _Order, root: etree._Element, file: str) -> Iterator[Problem]:
     flow = order.flow
-    for element in root.iter(*_READERS):
-        mode, kind = _READERS[str(element.tag)]
+    for element in root.iter(*EXPRESSIONS):
+        mode, kind = EXPRESSIONS[str(element.tag)]
         owner = owner_element(element)
         step = None if owner is None else flow.step(file, owner.get("id", ""))
         if step is None or not flow.reached(step):

@@ -16,6 +16,7 @@ from typing import Any
 
 from service.engine import Problem
 from service.engine.deadlines import HELPER_ARGUMENTS, deadline_helpers
+from service.engine.lint import BPMN_NS, SPIFF_NS
 from service.engine.names import uses
 from service.engine.sandbox import BUILTIN_NAMES, Mode, check
 
@@ -24,6 +25,19 @@ from service.engine.sandbox import BUILTIN_NAMES, Mode, check
 CASE_START_FACTS = frozenset({"direction", "urgency", "immediate_danger", "started_by", "public_authority"})
 _HELPERS: dict[str, Callable[..., Any]] = deadline_helpers()
 _CALLABLE_BUILTINS = frozenset(name for name in BUILTIN_NAMES if name not in ("True", "False", "None"))
+
+
+# The expressions whose names are checked, with how the engine runs each and the words for its element.
+EXPRESSIONS: dict[str, tuple[Mode, str]] = {
+    f"{{{BPMN_NS}}}timeDuration": ("eval", "Timer"),
+    f"{{{BPMN_NS}}}timeDate": ("eval", "Timer"),
+    f"{{{BPMN_NS}}}timeCycle": ("eval", "Timer"),
+    f"{{{BPMN_NS}}}conditionExpression": ("eval", "Condition"),
+    f"{{{BPMN_NS}}}condition": ("eval", "Condition"),
+    f"{{{BPMN_NS}}}script": ("exec", "Script"),
+    f"{{{SPIFF_NS}}}preScript": ("exec", "Script"),
+    f"{{{SPIFF_NS}}}postScript": ("exec", "Script"),
+}
 
 
 @dataclass
