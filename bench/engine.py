@@ -32,13 +32,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
-from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
+from service.flows.cases import start_case
+from service.flows.tasks import complete_task
 from service.migrate import upgrade
 from service.processes.service import register_version
 from service.scratch_db import ServerUnavailable, scratch_database
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import complete_task
 
 from .sql_floor import FloorPath, floor_runner
 

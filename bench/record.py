@@ -26,14 +26,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
-from service.cases.service import deliver_message, get_case, start_case
+from service.cases.service import get_case
 from service.db import make_engine, make_session_factory
+from service.flows.cases import deliver_message, start_case
+from service.flows.tasks import complete_task
 from service.migrate import upgrade
 from service.processes.service import read_process_files, register_version
 from service.records.pdf import record_pdf
 from service.records.view import record_detail
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import complete_task
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

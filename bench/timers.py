@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.models import TimerFiring
-from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
+from service.flows.cases import start_case
 from service.migrate import upgrade
 from service.processes.service import register_version
 from service.scratch_db import scratch_database

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cases.service import TimerSweep, fire_due_timers
 from service.config import Config
 from service.engine import use_calendars
+from service.flows.cases import TimerSweep, fire_due_timers
 from service.notifications.delivery import deliver_due, sender_for
 from service.workcalendar import calendars_for
 

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.app import create_app
-from service.cases.service import fire_due_timers, start_case
 from service.config import Config
+from service.flows.cases import fire_due_timers, start_case
 from service.logs import JsonFormatter
 from service.metrics import render_metrics
 from service.processes.service import register_version

@@ -25,12 +25,13 @@ from service.cases.models import Case
 from service.cases.service import get_case, load_instance
 from service.engine import FINISHES, Wait, steps_after
 from service.errors import Forbidden, InvalidInput, NotFound
+from service.flows.tasks import assign_task
 from service.processes.service import compiled_process, form_schema, policy_step
 from service.records import view
 from service.records.models import AuditEvent
 from service.tasks.form_rules import case_suggestions, for_case
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import assign_task, get_task
+from service.tasks.service import get_task
 
 TASK_SCOPES = ("mine", "team", "escalated")
 

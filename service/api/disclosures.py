@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify
 from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
+from service.flows import secure_links
 
 from . import casework
 from .views import current_actor, now, transaction
@@ -28,7 +29,7 @@ def send_secure_link(task_id: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
-        sent = disclosures.send_secure_link(
+        sent = secure_links.send_secure_link(
             session=session, task_id=task_id, actor=actor, keyring=_keyring(), now=now(),
             lifetime=config.secure_link_lifetime, base_url=config.base_url, config=config)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code,
@@ -60,7 +61,7 @@ def reissue(disclosure_id: str) -> Any:
     config: Config = current_app.extensions["service_config"]
     with transaction() as session:
         actor = current_actor(session)
-        sent = disclosures.reissue_link(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
+        sent = secure_links.reissue_link(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
                                         now=now(), lifetime=config.secure_link_lifetime,
                                         base_url=config.base_url, config=config)
         return jsonify(secure_link=disclosures.link_summary(sent.disclosure, now()), code=sent.code), 201

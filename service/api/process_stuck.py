@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from service.cases.service import organisation_facts
-from service.processes import stuck
+from service.flows import stuck
 
 from .views import current_actor, now, service_config, transaction
 

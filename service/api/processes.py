@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from service.actors import Actor
 from service.errors import InvalidInput, NotFound
+from service.flows import publishing
+from service.flows.migration import CaseMove
 from service.processes import drafts, lifecycle
 from service.request_guard import accepts_up_to
 
@@ -183,12 +185,12 @@ def review_step(key: str, draft_id: str, step: str) -> Any:
 def publish_preview(key: str, draft_id: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
-        preview = lifecycle.publish_preview(session=session, key=key, draft_id=draft_id, actor=actor)
+        preview = publishing.publish_preview(session=session, key=key, draft_id=draft_id, actor=actor)
         return jsonify(next_version=preview.next_number,
                        moving=[_case_move(m) for m in preview.moving], staying=[_case_move(m) for m in preview.staying])
 
 
-def _case_move(move: lifecycle.CaseMove) -> dict[str, Any]:
+def _case_move(move: CaseMove) -> dict[str, Any]:
     return {"case_id": move.case.id, "reference": move.case.reference, "version": move.case.process_version.number,
             "reason": move.reason}
 
@@ -209,7 +211,7 @@ def publish_draft(key: str, draft_id: str) -> Any:
     with transaction() as session:
         actor = _owner(session)
         migrate = _migrate_option()
-        published = drafts.publish_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now(),
+        published = publishing.publish_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now(),
                                          migrate=migrate)
         return jsonify(version=drafts.version_summary(published.version), migrated=published.migrated,
                        kept=published.kept)

@@ -24,12 +24,13 @@ from service.audit.trail import MAX_SEQ, service_changes, verify_chain
 from service.cases import service as cases
 from service.config import Config
 from service.errors import InvalidInput, Malformed
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
+from service.flows.new_information import bring_new_information
 from service.processes.bundled import BUNDLED_KEY
 from service.records.letter import case_letter
-from service.records.new_information import bring_new_information
 from service.records.pdf import record_pdf
 from service.request_guard import query_number
-from service.tasks import service as tasks
 
 from . import casework, openapi
 
@@ -114,7 +115,7 @@ def start_case() -> Any:
         process = data.get("process", BUNDLED_KEY)
         if not isinstance(process, str):
             raise InvalidInput("process must be the key of a published process", field="process")
-        case = cases.start_case(session=session, process_key=process, actor=actor,
+        case = case_flows.start_case(session=session, process_key=process, actor=actor,
                                 direction=text_field(data, "direction"), urgency=text_field(data, "urgency"),
                                 summary=text_field(data, "summary"), now=now(),
                                 data=cases.organisation_facts(service_config()))
@@ -173,7 +174,7 @@ def confirm_receipt(case_id: str) -> Any:
         require_case_worker(actor)
         casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
         payload = casework.receipt_payload(data, now())
-        case = cases.deliver_message(session=session, case_id=case_id, name="receipt_confirmed", payload=payload,
+        case = case_flows.deliver_message(session=session, case_id=case_id, name="receipt_confirmed", payload=payload,
                                      actor=actor, now=now())
         return jsonify(casework.case_detail(case, session))
 
@@ -219,14 +220,14 @@ def _task_action(task_id: str, action: str) -> Any:
             return _complete(session, actor, task_id, data)
         casework.check_task_access(session=session, task_id=task_id, actor=actor)
         if action == "claim":
-            task = tasks.claim_task(session=session, task_id=task_id, actor=actor, now=now())
+            task = task_flows.claim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "unclaim":
-            task = tasks.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
+            task = task_flows.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
         elif action == "draft":
             draft_data = data.get("data")
             if not isinstance(draft_data, dict):
                 raise InvalidInput("send the draft answers as an object in 'data'", field="data")
-            task = tasks.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
+            task = task_flows.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
         else:
             assignee = text_field(data, "assignee")
             task = casework.assign_to_colleague(session=session, task_id=task_id, actor=actor, assignee=assignee,
@@ -239,7 +240,7 @@ def _complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]
     answers = data.get("data")
     if not isinstance(answers, dict):
         raise InvalidInput("send the answers as an object in 'data'", field="data")
-    done = tasks.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now(),
+    done = task_flows.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now(),
                                config=service_config())
     following = [t for t in done.open_tasks if can_work_task(actor, t, done.case)]
     return jsonify({**casework.task_summary(done.task), "next_tasks": [casework.task_summary(t) for t in following]})

@@ -17,17 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.audit.trail import record_event
-from service.cases import service as cases
 from service.db import is_postgres
-from service.errors import Conflict, InvalidInput, NotFound
-from service.notifications.service import notify_user
+from service.errors import InvalidInput, NotFound
 from service.workcalendar import UK_TIME
 
 from .keys import Keyring, open_sealed
 from .models import MAX_CODE_FAILURES, LinkState, SecureDisclosure
 from .service import (
     GRANT_LIFETIME,
-    RECEIPT_MESSAGE,
     REFUSALS,
     LinkRefused,
     NotGranted,
@@ -154,28 +151,3 @@ def download_pdf(*, session: Session, disclosure: SecureDisclosure, keyring: Key
     disclosure.downloaded_at = now
     audit_link(session, disclosure, "secure_link_downloaded", now, client=client)
     return open_content(disclosure, keyring)
-
-
-def confirm_receipt(*, session: Session, disclosure: SecureDisclosure, received_by: str, now: datetime, client: str
-                    ) -> bool:
-    """Record the recipient's receipt and hand it to the case; False if the case no longer waits for it
-    (a follow-up has already started: the receipt is kept and shows on the record)."""
-    name = received_by.strip()
-    if not name or len(name) > 200:
-        raise InvalidInput("Enter your name (up to 200 characters).", field="received_by")
-    if disclosure.receipt_at is not None:
-        return True
-    disclosure.receipt_at, disclosure.receipt_by = now, name
-    audit_link(session, disclosure, "secure_link_receipt_confirmed", now, client=client, received_by=name)
-    try:
-        cases.deliver_message(session=session, case_id=disclosure.case_id, name=RECEIPT_MESSAGE,
-                              payload={"received_by": name, "received_at": now.isoformat()},
-                              actor=recipient_actor(disclosure.recipient_email), now=now)
-    except Conflict:
-        # The receipt came after the process started chasing it: the sender is told, so they can
-        # answer the follow-up with it; the record takes the receipt from the link.
-        case = cases.get_case(session=session, case_id=disclosure.case_id)
-        notify_user(session=session, case=case, user=disclosure.created_by, now=now,
-                    subject="Safeguarding: the recipient has now confirmed receipt")
-        return False
-    return True

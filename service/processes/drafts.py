@@ -33,13 +33,11 @@ from .draft_checks import (
     refuse,
     review_comment,
 )
-from .migration import migrate_open_cases, open_cases_before
 from .models import OPEN_DRAFT_STATUSES, DraftComment, DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
-from .service import latest_version, register_version
+from .service import latest_version
 from .summaries import draft_diff, draft_summary, process_summary, version_summary
 
 __all__ = [
-    "Published",
     "SavedDraft",
     "VersionDiff",
     "approve_draft",
@@ -56,9 +54,7 @@ __all__ = [
     "list_drafts",
     "list_processes",
     "list_versions",
-    "migrate_open_cases",
     "process_summary",
-    "publish_draft",
     "require_process_owner",
     "save_draft",
     "submit_draft",
@@ -66,15 +62,6 @@ __all__ = [
 ]
 
 PROCESS_OWNER = "process_owner"
-
-
-@dataclass
-class Published:
-    """A published draft: the new version, and the open cases moved to it or kept on their own."""
-
-    version: ProcessVersion
-    migrated: list[str]
-    kept: list[str]
 
 
 @dataclass
@@ -97,7 +84,7 @@ def _plain(value: str, longest: int) -> bool:
     return 0 < len(value) <= longest and "\x00" not in value
 
 
-def _definition(session: Session, key: str, *, lock: bool = False) -> ProcessDefinition:
+def definition_row(session: Session, key: str, *, lock: bool = False) -> ProcessDefinition:
     if not _plain(key, 100):
         raise NotFound(f"no process '{key[:100]}'")
     query = select(ProcessDefinition).where(ProcessDefinition.key == key)
@@ -116,7 +103,7 @@ def list_definitions(session: Session) -> list[ProcessDefinition]:
 
 def latest(session: Session, key: str) -> ProcessVersion:
     """The newest version of a process (the one new cases start on, and drafts are made from)."""
-    return latest_version(session=session, key=_definition(session, key).key)
+    return latest_version(session=session, key=definition_row(session, key).key)
 
 
 def list_processes(session: Session) -> list[ProcessOverview]:
@@ -132,13 +119,13 @@ def list_processes(session: Session) -> list[ProcessOverview]:
 
 def list_versions(session: Session, key: str) -> list[ProcessVersion]:
     """A process's versions, newest first."""
-    definition = _definition(session, key)
+    definition = definition_row(session, key)
     return list(session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id)
                                 .order_by(ProcessVersion.number.desc())))
 
 
 def get_version(session: Session, key: str, number: int) -> ProcessVersion:
-    definition = _definition(session, key)
+    definition = definition_row(session, key)
     version = session.scalars(select(ProcessVersion).where(ProcessVersion.definition_id == definition.id,
                                                            ProcessVersion.number == number)).one_or_none()
     if version is None:
@@ -148,7 +135,7 @@ def get_version(session: Session, key: str, number: int) -> ProcessVersion:
 
 def list_drafts(session: Session, key: str) -> list[ProcessDraft]:
     """A process's drafts, newest first."""
-    _definition(session, key)
+    definition_row(session, key)
     return list(session.scalars(select(ProcessDraft).where(ProcessDraft.definition_key == key)
                                 .order_by(ProcessDraft.created_at.desc(), ProcessDraft.id)))
 
@@ -206,7 +193,7 @@ def save_draft(*, session: Session, key: str, uploaded: Mapping[str, str], actor
     ``submit`` the draft is also asked to be approved.
     """
     require_process_owner(actor)
-    base = latest_version(session=session, key=_definition(session, key).key)
+    base = latest_version(session=session, key=definition_row(session, key).key)
     note = change_note_text(change_note)
     draft = owners_open_draft(session, key, actor.username)
     under = draft.file_map() if draft is not None else base.file_map()
@@ -323,42 +310,3 @@ def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, no
                  summary={"process": key, "draft": draft.id, "author": draft.author, "comment": words})
     session.flush()
     return draft
-
-
-def publish_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime,
-                  migrate: bool = True) -> Published:
-    """Publish an approved draft as the newest version; new cases start on it, and (with ``migrate``)
-    open cases move to it where that is safe."""
-    require_process_owner(actor)
-    # One publisher at a time per process: the version numbers and the "newest" check depend on it.
-    definition = _definition(session, key, lock=True)
-    draft = get_draft(session, key, draft_id)
-    if draft.status == DraftStatus.PUBLISHED:
-        number = draft.published_version.number if draft.published_version else "?"
-        raise Conflict(f"the draft was already published as version {number}")
-    if draft.status != DraftStatus.APPROVED:
-        raise Conflict("the draft needs approval by a second process owner first")
-    latest = latest_version(session=session, key=key)
-    if draft.base_version_id != latest.id:
-        raise Conflict(f"another version was published since; save the draft again (the newest is version "
-                       f"{latest.number})")
-    files = draft.file_map()
-    refuse(draft_problems(files), files)
-    version = register_version(session=session, key=key, name=definition.name, files=files, author=draft.author,
-                               change_note=draft.change_note, now=now, repeat=draft.rollback_of is not None)
-    if version.number <= latest.number:
-        raise Conflict(f"the draft is the same as version {version.number}")
-    version.approved_by = draft.approved_by
-    draft.status = DraftStatus.PUBLISHED
-    draft.published_version_id = version.id
-    draft.published_version = version
-    log_step(draft, actor=actor, action="published", text=f"Published as version {version.number}.", now=now)
-    record_event(session=session, actor=actor, action="process_published", at=now,
-                 summary={"process": key, "version": version.number, "draft": draft.id, "author": draft.author,
-                          "approved_by": draft.approved_by, "content_hash": version.content_hash})
-    session.flush()
-    if migrate:
-        migrated, kept = migrate_open_cases(session=session, key=key, to_version=version, now=now)
-    else:
-        migrated, kept = [], [case.id for case in open_cases_before(session, version)]
-    return Published(version=version, migrated=migrated, kept=kept)

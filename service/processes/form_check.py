@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from service.engine import Problem
-from service.records.identifying import IDENTIFYING_DETAILS, OPTIONS_KEYWORD
+from service.processes.identifying import IDENTIFYING_DETAILS, OPTIONS_KEYWORD
 
 from .form_schema import DIALECT, KNOWN_FORMATS, pattern_problem
 

@@ -1,13 +1,12 @@
 """The rest of a draft's life, beside saving, submitting, approving and publishing (``drafts``): its author
 withdraws or discards it, a second process owner rejects it with a comment, anyone comments; an earlier
-version comes back as a rollback draft (four eyes again); and before publishing, which open cases would
-move to the new version and which would stay.
+version comes back as a rollback draft (four eyes again); and how many drafts wait for an owner.
+Publishing, and which open cases it would move, are flows (``service.flows.publishing``).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -28,10 +27,6 @@ from .drafts import (
     require_process_owner,
     require_second_owner,
 )
-from .migration import CaseMove, preview_moves
-
-__all__ = ["CaseMove", "PublishPreview", "comment_on_draft", "discard_draft", "drafts_waiting_for", "publish_preview",
-           "reject_draft", "rollback_draft", "withdraw_draft"]
 from .models import DraftStatus, ProcessDraft
 
 
@@ -107,35 +102,6 @@ def rollback_draft(*, session: Session, key: str, number: int, actor: Actor, now
     log_step(draft, actor=actor, action="submitted", text=f"Roll back to version {number}: {why}", now=now)
     _audit(session, actor, "process_rollback_drafted", draft, now, version=number)
     return draft
-
-
-@dataclass
-class PublishPreview:
-    """What publishing an approved draft would do: the version it becomes and each open case's fate."""
-
-    draft: ProcessDraft
-    next_number: int
-    moves: list[CaseMove]
-
-    @property
-    def moving(self) -> list[CaseMove]:
-        return [m for m in self.moves if m.moves]
-
-    @property
-    def staying(self) -> list[CaseMove]:
-        return [m for m in self.moves if not m.moves]
-
-
-def publish_preview(*, session: Session, key: str, draft_id: str, actor: Actor) -> PublishPreview:
-    """Which open cases publishing this draft would move to the new version and which would stay, and why;
-    nothing is changed."""
-    require_process_owner(actor)
-    draft = get_draft(session, key, draft_id)
-    if draft.status != DraftStatus.APPROVED:
-        raise Conflict("the draft needs approval by a second process owner first")
-    newest = latest(session, key)
-    return PublishPreview(draft=draft, next_number=newest.number + 1,
-                          moves=preview_moves(session=session, key=key, files=draft.file_map()))
 
 
 def drafts_waiting_for(session: Session, actor: Actor) -> int:

@@ -23,7 +23,8 @@ from service.audit.trail import record_event
 from service.cases.models import Case
 from service.disclosures.models import SecureDisclosure
 from service.processes.service import compiled_process, form_schema
-from service.tasks.models import HumanTask, TaskStatus
+from service.tasks.models import HumanTask
+from service.tasks.service import completed_tasks, merged_answers
 
 from .answers import describe_answers, plain_answer
 from .models import (
@@ -138,20 +139,6 @@ def compose_decision_record(
     request = fill_sharing_request(request if request is not None else SharingRequest(case_id=case.id),
                                    case=case, answered=answered, done=done)
     return ComposedRecord(record, request, _unlogged_transmissions(session, case, done, steps, facts, answered))
-
-
-def completed_tasks(session: Session, case_id: str) -> list[HumanTask]:
-    query = (select(HumanTask)
-             .where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.COMPLETED)
-             .order_by(HumanTask.completion_order, HumanTask.closed_at))
-    return list(session.scalars(query))
-
-
-def merged_answers(done: Iterable[HumanTask]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for task in done:
-        merged.update(task.answers or {})
-    return merged
 
 
 def _next_revision(session: Session, case_id: str) -> int:

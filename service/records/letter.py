@@ -34,9 +34,10 @@ from service.notifications.models import OutboxMessage
 from service.notifications.service import queue_email
 from service.processes.service import compiled_process, form_schema
 from service.tasks.models import HumanTask
+from service.tasks.service import completed_tasks, merged_answers
 from service.workcalendar import UK_TIME
 
-from .decisions import BASIS_OUTPUTS, completed_tasks, merged_answers, purpose_text
+from .decisions import BASIS_OUTPUTS, purpose_text
 from .pdf import bullets
 from .transmissions import NOT_KNOWN, SHARING_STEPS, transmission_entry
 

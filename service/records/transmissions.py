@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from service.processes.identifying import identifying_details
 from service.tasks.models import HumanTask
 
-from .identifying import identifying_details
 from .models import DisclosedItem, DisclosureLogEntry
 
 SHARING_STEPS = ("transmission", "emergency_share")

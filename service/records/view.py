@@ -14,9 +14,10 @@ from service.cases.service import load_instance
 from service.disclosures.service import disclosures_of, link_summary
 from service.processes.models import ProcessVersion
 from service.processes.service import compiled_process, form_schema
+from service.tasks.service import completed_tasks
 
 from .answers import choice_titles, describe_answers
-from .decisions import ComposedRecord, completed_tasks, compose_decision_record
+from .decisions import ComposedRecord, compose_decision_record
 from .layout import Words, as_json, record_sections, step_sections
 from .models import DecisionRecord, DisclosureLogEntry, NewInformation
 from .requests import sharing_request_of

@@ -3,7 +3,7 @@
 - ``"x-after-today": true`` on a date field: the date must be after today (UK date), e.g. a review
   date; it may be declared in an ``allOf`` rule's ``then`` for the answers that call for it.
 - ``"x-options": "identifying_details"`` on a list field: its choices are the case's own
-  identifying details (``service.records.identifying``).
+  identifying details (``service.processes.identifying``).
 - ``"x-when-fact": {"public_authority": false}``: the question is asked only when the case's facts
   say so (here, for an organisation that is not a public body); otherwise it is left out of the form
   and of what it requires.

@@ -1,38 +1,26 @@
-"""Task lists, claiming and assigning, and completing a task with validated form data."""
+"""Tasks read: a task by id, the task lists, a step's answers checked against its form, the steps of a case
+already done and their answers, and the steps an account has been left that it can no longer work.
+
+Claiming, assigning and completing a step are flows (``service.flows.tasks``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from service.access import authorise_task_work, can_work_task
+from service.access import can_work_task
 from service.accounts.models import User
 from service.accounts.service import actor_of
-from service.actors import Actor, may_work
-from service.audit.trail import record_event
-from service.cases.models import Case, CaseStatus
-from service.cases.projection import mark_incident, save_instance
-from service.cases.service import load_instance, record_incident
-from service.config import DEFAULT_CONFIG, Config
-from service.db import is_postgres
-from service.engine import Incident, TaskNotReady, UnknownTask
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.actors import Actor
+from service.cases.models import Case
+from service.errors import InvalidInput, NotFound
 from service.processes.form_schema import form_validator
-from service.processes.service import compiled_process, form_schema
-from service.records.decisions import completed_tasks, merged_answers, write_decision_record
-from service.records.identifying import IDENTIFYING_DETAILS, check_chosen, identifying_details, option_fields
-from service.records.letter import email_letter_if_asked
-from service.sealing import digest_answers
-from service.workcalendar import UK_TIME
+from service.processes.identifying import identifying_details
 
 from .form_errors import plain_problem
-from .form_rules import check_dates_after_today, for_case
 from .models import HumanTask, TaskStatus
 
 
@@ -55,76 +43,6 @@ def list_open_tasks(
         query = query.where(HumanTask.role == role)
     query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at.desc()).limit(limit)
     return list(session.scalars(query))
-
-
-def _open_task_for(*, session: Session, task_id: str, actor: Actor, assigning: bool = False) -> HumanTask:
-    task = get_task(session=session, task_id=task_id)
-    _check_open(task, actor, assigning=assigning)
-    return task
-
-
-def _check_open(task: HumanTask, actor: Actor, *, assigning: bool = False) -> None:
-    allowed = task.assignee == actor.username or may_work(actor, task.role)
-    if assigning:
-        allowed = actor.has_role("manager") or actor.has_role("dsl")
-    if not allowed:
-        raise Forbidden(f"this task is for the {task.role} role")
-    if task.state != TaskStatus.OPEN:
-        by = f" by {task.completed_by}" if task.completed_by else ""
-        raise Conflict(f"this task is already {task.state}{by}")
-
-
-def claim_task(*, session: Session, task_id: str, actor: Actor, now: datetime) -> HumanTask:
-    """Take a queued task so nobody else works it at the same time."""
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
-    if task.claimed_by not in (None, actor.username):
-        raise Conflict(f"this task is already claimed by {task.claimed_by}")
-    task.claimed_by = actor.username
-    record_event(session=session, actor=actor, action="task_claimed", at=now, case_id=task.case_id, task_id=task.id)
-    _flush(session)
-    return task
-
-
-def unclaim_task(*, session: Session, task_id: str, actor: Actor, now: datetime) -> HumanTask:
-    """Put a claimed task back in its queue."""
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
-    if task.claimed_by is None:
-        raise Conflict("this task is not claimed")
-    if task.claimed_by != actor.username and not (actor.has_role("manager") or actor.has_role("dsl")):
-        raise Forbidden(f"only {task.claimed_by} or a manager can release this task")
-    task.claimed_by = None
-    record_event(session=session, actor=actor, action="task_unclaimed", at=now, case_id=task.case_id, task_id=task.id)
-    _flush(session)
-    return task
-
-
-def assign_task(*, session: Session, task_id: str, actor: Actor, assignee: str, now: datetime) -> HumanTask:
-    """A manager or DSL gives a task to a named person."""
-    if not (actor.has_role("manager") or actor.has_role("dsl")):
-        raise Forbidden("only a manager or the DSL can assign tasks")
-    task = _open_task_for(session=session, task_id=task_id, actor=actor, assigning=True)
-    if not assignee.strip():
-        raise InvalidInput("name the person to assign the task to", field="assignee")
-    before = task.assignee
-    task.assignee = assignee.strip()
-    task.claimed_by = None
-    record_event(session=session, actor=actor, action="task_assigned", at=now, case_id=task.case_id,
-                 task_id=task.id, summary={"from": before, "to": task.assignee})
-    _flush(session)
-    return task
-
-
-def save_draft(*, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any], now: datetime) -> HumanTask:
-    """Keep unfinished answers on an open task; they are checked only when the task is completed."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput("the draft must be a JSON object", field="data")
-    task = _open_task_for(session=session, task_id=task_id, actor=actor)
-    _check_may_work(task, actor)
-    task.draft = dict(data)
-    record_event(session=session, actor=actor, action="task_draft_saved", at=now, case_id=task.case_id,
-                 task_id=task.id)
-    _flush(session)
-    return task
 
 
 def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str, Any]:
@@ -162,73 +80,20 @@ def _with_defaults(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[s
     return filled
 
 
-@dataclass(frozen=True)
-class Completion:
-    """A completed task, its case, and the case's open tasks once the process has moved on."""
-
-    case: Case
-    task: HumanTask
-    open_tasks: list[HumanTask]
-
-
-# Reads a step's answers from what a page sent, given the form as the case asks it.
-AnswerReader = Callable[[dict[str, Any]], Mapping[str, Any]]
+def completed_tasks(session: Session, case_id: str) -> list[HumanTask]:
+    """The steps of a case already done, in the order they were done."""
+    query = (select(HumanTask)
+             .where(HumanTask.case_id == case_id, HumanTask.state == TaskStatus.COMPLETED)
+             .order_by(HumanTask.completion_order, HumanTask.closed_at))
+    return list(session.scalars(query))
 
 
-def complete_task(
-    *, session: Session, task_id: str, actor: Actor, data: Mapping[str, Any] | AnswerReader, now: datetime,
-    secure_link_sent: bool = False, config: Config = DEFAULT_CONFIG,
-) -> Completion:
-    """Complete an open task with validated data, run the process on, and project the result.
-
-    Only someone who may see the case and work the task can complete it (a case they cannot see
-    is "not found"). A "send securely" task answered with the service's own secure link is
-    completed by ``service.disclosures.service.send_secure_link`` (which says so with
-    ``secure_link_sent``), never by a bare claim that a link was sent. ``config`` is the organisation's
-    settings (the letter to the person speaks for it): the app's, or the built-in defaults. ``data`` is the
-    answers, or a function that reads them from what was sent given the form as this case asks it (a
-    page's fields), so a page completes a step with the reads the API makes."""
-    case, task, open_rows = _lock_task(session=session, task_id=task_id)
-    authorise_task_work(actor, task, case)
-    _check_open(task, actor)
-    _check_may_work(task, actor)
-    if case.status != CaseStatus.ACTIVE:
-        raise Conflict(f"the case is {case.status}; no task in it can be completed now")
-    instance = load_instance(case)
-    try:
-        held = instance.task_data(task.id)
-    except UnknownTask as exc:
-        raise Conflict(str(exc)) from None
-    schema = for_case(form_schema(case.process_version, task.form), held)
-    answers = validate_form_data(schema, data(schema or {}) if callable(data) else data)
-    check_dates_after_today(schema, answers, now.astimezone(UK_TIME).date())
-    if option_fields(schema):
-        check_chosen(schema, answers, {IDENTIFYING_DETAILS: case_identifying_details(session=session, case=case)})
-    if answers.get("channel") == "secure_link" and not secure_link_sent:
-        raise InvalidInput("channel: to send a secure link, use 'Send a secure link' (the service sends it)",
-                           field="channel")
-
-    facts = {**held, **answers}
-    try:
-        instance.complete(task.id, answers, now=now)
-    except (UnknownTask, TaskNotReady) as exc:
-        raise Conflict(str(exc)) from None
-    except Incident as incident:
-        _keep_answers_then_stop(session=session, case=case, task=task, actor=actor, answers=answers,
-                                incident=incident, now=now)
-        return Completion(case, task, [row for row in open_rows if row.state == TaskStatus.OPEN])
-    _close(task, actor, now, answers, order=case.version)
-    still_open = [row for row in open_rows if row.state == TaskStatus.OPEN]
-    opened = save_instance(session=session, case=case, instance=instance, now=now, open_rows=still_open)
-    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
-    if _policy_step(case, task) == "record":
-        write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
-    if _policy_step(case, task) == "inform_subject":
-        # Telling the person by email: the letter is queued in the outbox with the step that decided it.
-        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now,
-                              config=config)
-    _flush(session)
-    return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
+def merged_answers(done: Iterable[HumanTask]) -> dict[str, Any]:
+    """Every answer of those steps, a later answer to the same question standing over an earlier one."""
+    merged: dict[str, Any] = {}
+    for task in done:
+        merged.update(task.answers or {})
+    return merged
 
 
 def case_identifying_details(*, session: Session, case: Case) -> list[str]:
@@ -250,83 +115,3 @@ def steps_left_behind(*, session: Session, user: User) -> list[HumanTask]:
     return [task for task, case in rows if not user.active or not can_work_task(actor, task, case)]
 
 
-def _policy_step(case: Case, task: HumanTask) -> str | None:
-    info = compiled_process(case.process_version).user_tasks.get(task.element_id)
-    return info.policy_step if info else None
-
-
-# Built once: completing a task runs these every time, and a statement built anew costs as much
-# again as running it.
-_CASE_OF_TASK = (select(Case).join(HumanTask, HumanTask.case_id == Case.id)
-                 .where(HumanTask.id == bindparam("task_id")).execution_options(populate_existing=True))
-_LOCK_CASE_OF_TASK = _CASE_OF_TASK.with_for_update(of=Case)
-_TASK_AND_OPEN_TASKS_OF_CASE = (
-    select(HumanTask)
-    .where(HumanTask.case_id == bindparam("case_id"),
-           or_(HumanTask.state == TaskStatus.OPEN, HumanTask.id == bindparam("task_id")))
-    .execution_options(populate_existing=True)
-)
-
-
-def _lock_task(*, session: Session, task_id: str) -> tuple[Case, HumanTask, list[HumanTask]]:
-    """Lock the task's case, then read the task and the case's open tasks in one go.
-
-    Read after the lock: whoever held it before us may have completed the task."""
-    query = _LOCK_CASE_OF_TASK if is_postgres(session) else _CASE_OF_TASK
-    case = session.scalars(query, {"task_id": task_id}).one_or_none()
-    if case is None:
-        raise NotFound(f"no task {task_id}")
-    rows = session.scalars(_TASK_AND_OPEN_TASKS_OF_CASE, {"case_id": case.id, "task_id": task_id}).all()
-    task = next(row for row in rows if row.id == task_id)
-    return case, task, [row for row in rows if row.state == TaskStatus.OPEN]
-
-
-def _check_may_work(task: HumanTask, actor: Actor) -> None:
-    if task.assignee is not None and task.assignee != actor.username:
-        raise Forbidden(f"this task is assigned to {task.assignee}")
-    if task.claimed_by is not None and task.claimed_by != actor.username:
-        raise Conflict(f"this task is claimed by {task.claimed_by}")
-
-
-def _close(task: HumanTask, actor: Actor, now: datetime, answers: dict[str, Any], *, order: int) -> None:
-    task.state = TaskStatus.COMPLETED
-    task.completed_by = actor.username
-    task.closed_at = now
-    task.answers = answers
-    task.draft = None
-    task.completion_order = order
-
-
-def _keep_answers_then_stop(
-    *, session: Session, case: Case, task: HumanTask, actor: Actor, answers: dict[str, Any],
-    incident: Incident, now: datetime,
-) -> None:
-    # The person's answers are a decision: keep them (task completed, nothing after it run) and
-    # stop the case where the process failed, so fixing the diagram lets it carry on from here.
-    instance = load_instance(case)
-    try:
-        instance.complete(task.id, answers, now=now, advance=False)
-    except Incident:
-        pass
-    else:
-        _close(task, actor, now, answers, order=case.version)
-        case.instance_state = instance.dump()
-    mark_incident(case=case, incident=incident, now=now)
-    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
-    record_incident(session=session, case=case, incident=incident, now=now, task_id=task.id)
-    _flush(session)
-
-
-def _record_completion(
-    *, session: Session, task: HumanTask, actor: Actor, answers: dict[str, Any], now: datetime
-) -> None:
-    # The information itself is read in the record; the trail keeps its digest (service.sealing).
-    record_event(session=session, actor=actor, action="task_completed", at=now, case_id=task.case_id,
-                 task_id=task.id, summary={"element": task.element_id, "answers": digest_answers(answers)})
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        raise Conflict("someone else changed this case at the same time; reload and try again") from None

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service.actors import Actor
 from service.errors import DomainError
+from service.flows import publishing
 from service.processes import drafts, lifecycle
 from service.processes.models import DraftStatus, ProcessDraft
 
@@ -106,7 +107,7 @@ def publish_page(key: str, draft_id: str) -> Any:
     me = _owner()
     try:
         with transaction() as db:
-            preview = lifecycle.publish_preview(session=db, key=key, draft_id=draft_id, actor=me)
+            preview = publishing.publish_preview(session=db, key=key, draft_id=draft_id, actor=me)
             return render_template("publish.html", key=key, preview=preview, draft=preview.draft)
     except DomainError as exc:
         if exc.status == 404:
@@ -121,7 +122,7 @@ def publish(key: str, draft_id: str) -> WerkzeugResponse:
     migrate = request.form.get("migrate", "") == "1"
     try:
         with transaction() as db:
-            published = drafts.publish_draft(session=db, key=key, draft_id=draft_id, actor=me, now=now(),
+            published = publishing.publish_draft(session=db, key=key, draft_id=draft_id, actor=me, now=now(),
                                              migrate=migrate)
             number = published.version.number
     except DomainError as exc:

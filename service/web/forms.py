@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from service.records.identifying import NONE_OF_THEM, OPTIONS_KEYWORD
+from service.processes.identifying import NONE_OF_THEM, OPTIONS_KEYWORD
 from service.uktime import from_uk_input
 
 LONG_TEXT = 200

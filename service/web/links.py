@@ -19,9 +19,10 @@ from service.cases.models import Case
 from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.models import LinkState, SecureDisclosure
-from service.disclosures.package import package_content
 from service.errors import DomainError, NotFound
+from service.flows import secure_links
 from service.processes.service import compiled_process
+from service.records.package import package_content
 from service.tasks import service as tasks
 
 from .context import actor, now, transaction
@@ -40,7 +41,7 @@ def send(task_id: str) -> Any:
     try:
         with transaction() as db:
             casework.check_task_access(session=db, task_id=task_id, actor=actor())
-            sent = disclosures.send_secure_link(
+            sent = secure_links.send_secure_link(
                 session=db, task_id=task_id, actor=actor(), keyring=keyring(), now=now(),
                 lifetime=config.secure_link_lifetime, base_url=config.base_url, config=config)
             link = disclosures.link_summary(sent.disclosure, now())
@@ -100,7 +101,7 @@ def code_page(disclosure_id: str) -> Any:
 def reissue(disclosure_id: str) -> Any:
     config: Config = current_app.extensions["service_config"]
     with transaction() as db:
-        sent = disclosures.reissue_link(session=db, disclosure_id=disclosure_id, actor=actor(), keyring=keyring(),
+        sent = secure_links.reissue_link(session=db, disclosure_id=disclosure_id, actor=actor(), keyring=keyring(),
                                         now=now(), lifetime=config.secure_link_lifetime,
                                         base_url=config.base_url, config=config)
         link = disclosures.link_summary(sent.disclosure, now())

@@ -12,7 +12,8 @@ from service.actors import Actor
 from service.api.processes import MAX_UPLOAD_BYTES
 from service.engine.xml import parse_xml
 from service.errors import DomainError, InvalidInput, Malformed
-from service.processes import drafts, stuck
+from service.flows import stuck
+from service.processes import drafts
 from service.processes.facts import process_facts
 from service.processes.models import ProcessVersion
 from service.request_guard import accepts_up_to, checked_loads, query_number

@@ -21,8 +21,9 @@ from service.disclosures import opening
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
 from service.disclosures.models import SecureDisclosure
-from service.disclosures.package import about_words, item_tags, package_pdf, sender_words, watermark_text
 from service.errors import DomainError, InvalidInput, NotFound
+from service.flows import secure_links
+from service.records.package import about_words, item_tags, package_pdf, sender_words, watermark_text
 
 from .context import now, transaction
 
@@ -167,8 +168,8 @@ def receipt(disclosure_id: str) -> Any:
     with transaction() as db:
         try:
             found = _granted(db, disclosure_id, "receipt", lock=True)
-            opening.confirm_receipt(session=db, disclosure=found, received_by=request.form.get("received_by", ""),
-                                        now=now(), client=client())
+            secure_links.confirm_receipt(session=db, disclosure=found, received_by=request.form.get("received_by", ""),
+                                         now=now(), client=client())
         except disclosures.LinkRefused as exc:
             refusal = exc
         except InvalidInput as exc:

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from service.errors import Conflict, InvalidInput
-from service.processes import drafts, stuck
+from service.flows import stuck
+from service.processes import drafts
 
 from .context import actor, now, organisation_facts, transaction
 

@@ -12,9 +12,9 @@ from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
 from service.disclosures.service import SECURE_LINK
+from service.processes.identifying import IDENTIFYING_DETAILS, option_fields
 from service.processes.service import form_schema, policy_step
 from service.records import view
-from service.records.identifying import IDENTIFYING_DETAILS, option_fields
 from service.tasks import service as tasks
 from service.tasks.form_rules import case_suggestions, for_case
 

@@ -31,9 +31,11 @@ from service.cases.models import Case
 from service.config import PROJECT_ROOT
 from service.disclosures.service import disclosures_of, link_summary, may_manage_link
 from service.errors import DomainError, InvalidInput
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
+from service.flows.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
 from service.processes.bundled import BUNDLED_KEY
 from service.records.letter import case_letter, has_letter
-from service.records.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 from service.tasks.form_rules import starting_values
@@ -173,8 +175,8 @@ def _act_on_task(task_id: str) -> Any:
         with transaction() as db:
             if action == "complete":
                 # Completing checks who may act and reads the form as the case asks it itself.
-                done = tasks.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers, now=now(),
-                                           config=service_config())
+                done = task_flows.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers,
+                                                now=now(), config=service_config())
                 name, case_id = done.task.name, done.case.id
                 following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
                 return _after_completing(name, case_id, following)
@@ -182,11 +184,11 @@ def _act_on_task(task_id: str) -> Any:
             if action == "draft":
                 read_answers(form_as_the_case_asks(task_row, case)[1])
             if action == "claim":
-                tasks.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
+                task_flows.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "unclaim":
-                tasks.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
+                task_flows.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
             elif action == "draft":
-                tasks.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
+                task_flows.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
             elif action == "assign":
                 assignee = request.form.get("assignee", "")
                 casework.assign_to_colleague(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
@@ -226,7 +228,7 @@ def new_case() -> Any:
         with transaction() as db:
             if not may_work_cases(actor()):
                 abort(403)
-            case = cases.start_case(session=db, process_key=BUNDLED_KEY, actor=actor(),
+            case = case_flows.start_case(session=db, process_key=BUNDLED_KEY, actor=actor(),
                                     direction=request.form.get("direction", ""),
                                     urgency=request.form.get("urgency", ""),
                                     summary=request.form.get("summary", ""), now=now(), data=organisation_facts())
@@ -297,7 +299,7 @@ def receipt(case_id: str) -> Any:
         if not may_work_cases(actor()):
             abort(403)
         by = request.form.get("received_by", "").strip() or "the recipient"
-        cases.deliver_message(session=db, case_id=case_id, name="receipt_confirmed",
+        case_flows.deliver_message(session=db, case_id=case_id, name="receipt_confirmed",
                               payload={"received_by": by, "received_at": now().isoformat()}, actor=actor(), now=now())
     flash("Receipt recorded.")
     return redirect(url_for("web.case", case_id=case_id))

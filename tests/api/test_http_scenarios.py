@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cases.service import fire_due_timers
+from service.flows.cases import fire_due_timers
 from tests.api.conftest import Api
 from tests.record_faces import record_faces
 from tests.workflows.test_scenarios import (

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from service.audit.trail import case_events, verify_chain
 from service.cases.models import Case, CaseStatus
-from service.cases.service import fire_due_timers, get_case, start_case
+from service.cases.service import get_case
+from service.flows.cases import fire_due_timers, start_case
+from service.flows.tasks import claim_task, complete_task
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import claim_task, complete_task, list_open_tasks
+from service.tasks.service import list_open_tasks
 from tests.conftest import DSL, MANAGER, PRACTITIONER
 
 

@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.accounts.models import User
 from service.accounts.service import actor_of
-from service.cases.service import fire_due_timers, get_case, load_instance
+from service.cases.service import get_case, load_instance
 from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
 from service.disclosures.models import SecureDisclosure
+from service.flows import secure_links
+from service.flows.cases import fire_due_timers
 from service.notifications.models import OutboxMessage
 from service.records.models import AuditEvent
 from service.uktime import uk_time
@@ -70,7 +72,7 @@ def send_at(session_factory: sessionmaker[Session], config: Config, open_task: O
     task = open_task(case_id, "send_securely", HANA)
     with session_factory.begin() as s:
         sender = actor_of(s.scalars(select(User).where(User.username == HANA)).one())
-        sent = disclosures.send_secure_link(
+        sent = secure_links.send_secure_link(
             session=s, task_id=task["id"], actor=sender, keyring=Keyring.load(Path(config.disclosure_keys_file)),
             now=now, lifetime=config.secure_link_lifetime, base_url=BASE_URL)
         return sent.disclosure.id
@@ -79,7 +81,7 @@ def send_at(session_factory: sessionmaker[Session], config: Config, open_task: O
 def reissue_at(session_factory: sessionmaker[Session], config: Config, disclosure_id: str, now: datetime) -> str:
     with session_factory.begin() as s:
         sender = actor_of(s.scalars(select(User).where(User.username == HANA)).one())
-        sent = disclosures.reissue_link(
+        sent = secure_links.reissue_link(
             session=s, disclosure_id=disclosure_id, actor=sender,
             keyring=Keyring.load(Path(config.disclosure_keys_file)), now=now, lifetime=config.secure_link_lifetime,
             base_url=BASE_URL)

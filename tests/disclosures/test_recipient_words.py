@@ -20,6 +20,7 @@ from service.app import create_app
 from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
+from service.flows import secure_links
 from service.notifications.models import OutboxMessage
 from service.records.answers import choice_titles
 from service.uktime import uk_time
@@ -81,7 +82,7 @@ def test_the_email_gives_the_organisations_own_number_and_the_expiry_in_summer_t
     config = replace(link_config, organisation_name="Eastshire Council", organisation_phone="0300 123 4567")
     with session_factory.begin() as s:
         sender = actor_of(s.scalars(select(User).where(User.username == HANA)).one())
-        link = disclosures.send_secure_link(
+        link = secure_links.send_secure_link(
             session=s, task_id=task["id"], actor=sender, keyring=Keyring.load(Path(link_config.disclosure_keys_file)),
             now=summer, lifetime=timedelta(hours=72), base_url=BASE_URL, config=config)
         expires_at = link.disclosure.expires_at

@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 from service.actors import Actor
 from service.db import make_engine, make_session_factory
 from service.engine.xml import parse_xml
-from service.processes.drafts import approve_draft, create_draft, latest, publish_draft
+from service.flows.publishing import publish_draft
+from service.processes.drafts import approve_draft, create_draft, latest
 from tests.e2e.test_decision_table_browser import saved_draft_files
 from tests.e2e.test_modeler_browser import open_modeler, save
 from tests.e2e.test_web_journeys import SHOTS, serving

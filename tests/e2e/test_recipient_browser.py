@@ -13,13 +13,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.accounts.service import actor_of, user_by_name
-from service.cases import service as cases
 from service.config import Config
 from service.db import make_engine, make_session_factory
 from service.disclosures.keys import write_new_key_file
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
 from service.notifications.delivery import SmtpSender, deliver_due
 from service.processes.bundled import BUNDLED_KEY
-from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
 from tests.mailserver import MailServer
@@ -54,14 +54,15 @@ def start_and_complete(database_url: str, username: str, steps: list[tuple[str, 
             user = user_by_name(session=s, username=username)
             assert user is not None
             actor = actor_of(user)
-            case_id = cases.start_case(session=s, process_key=BUNDLED_KEY, actor=actor, direction="outbound_concern",
-                                       urgency="routine", summary="A concern about a pupil", now=now).id
+            case_id = case_flows.start_case(session=s, process_key=BUNDLED_KEY, actor=actor,
+                                            direction="outbound_concern", urgency="routine",
+                                            summary="A concern about a pupil", now=now).id
         for element, answers in steps:
             with sessions.begin() as s:
                 task_id = s.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id,
                                                                HumanTask.element_id == element,
                                                                HumanTask.state == TaskStatus.OPEN)).one()
-                tasks.complete_task(session=s, task_id=task_id, actor=actor, data=answers, now=now)
+                task_flows.complete_task(session=s, task_id=task_id, actor=actor, data=answers, now=now)
         return case_id
     finally:
         engine.dispose()

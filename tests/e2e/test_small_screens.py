@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from service.accounts.service import actor_of, user_by_name
-from service.cases import service as cases
 from service.db import make_engine, make_session_factory
-from service.tasks import service as tasks
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
 from service.tasks.models import HumanTask, TaskStatus
 from tests.api.test_authorisation import UNSURE_STEPS
 from tests.e2e.test_recipient_browser import STEPS, start_and_complete
@@ -89,10 +89,10 @@ def complete(database_url: str, case_id: str, username: str, element: str, answe
             user = user_by_name(session=s, username=username)
             assert user is not None
             if task_id is None:
-                cases.deliver_message(session=s, case_id=case_id, name=element, payload=answers, actor=actor_of(user),
-                                      now=now)
+                case_flows.deliver_message(session=s, case_id=case_id, name=element, payload=answers,
+                                           actor=actor_of(user), now=now)
             else:
-                tasks.complete_task(session=s, task_id=task_id, actor=actor_of(user), data=answers, now=now)
+                task_flows.complete_task(session=s, task_id=task_id, actor=actor_of(user), data=answers, now=now)
     finally:
         engine.dispose()
 

@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.accounts.service import actor_of, user_by_name
-from service.cases import service as cases
 from service.db import make_engine, make_session_factory
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
 from service.processes.service import register_version
-from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_web_journeys import SHOTS, serving, sign_in
@@ -42,14 +42,14 @@ def stopped_case(database_url: str) -> str:
         with sessions.begin() as s:
             user = user_by_name(session=s, username="tess.teacher")
             assert user is not None
-            case = cases.start_case(session=s, process_key="stuck", actor=actor_of(user),
+            case = case_flows.start_case(session=s, process_key="stuck", actor=actor_of(user),
                                     direction="outbound_concern", urgency="routine", summary="A concern",
                                     now=datetime.now(UTC))
             case_id, reference = case.id, case.reference
         with sessions.begin() as s:
             task_id = s.scalars(select(HumanTask.id).where(HumanTask.case_id == case_id,
                                                            HumanTask.state == TaskStatus.OPEN)).one()
-            tasks.complete_task(session=s, task_id=task_id, actor=actor_of(user), data={}, now=datetime.now(UTC))
+            task_flows.complete_task(session=s, task_id=task_id, actor=actor_of(user), data={}, now=datetime.now(UTC))
         return reference
     finally:
         engine.dispose()

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from service.cases.service import fire_due_timers
 from service.db import make_engine, make_session_factory
+from service.flows.cases import fire_due_timers
 from service.tasks.models import HumanTask
 from tests.e2e.test_web_journeys import SHOTS, answer, live_server, open_task, sign_in, submit
 

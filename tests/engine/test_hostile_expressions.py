@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from service.cases.models import Case, CaseStatus
-from service.cases.service import start_case
 from service.engine import DiagramRejected, compile_process, specs
+from service.flows.cases import start_case
+from service.flows.tasks import complete_task
 from service.processes.service import register_version
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import complete_task
 from tests.conftest import DATA, PRACTITIONER, review_files
 
 TEMPLATES = DATA / "hostile"

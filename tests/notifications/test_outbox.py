@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cases.service import fire_due_timers, start_case
 from service.config import Config
+from service.flows.cases import fire_due_timers, start_case
 from service.notifications.delivery import MAX_ATTEMPTS, FolderSender, SmtpSender, deliver_due
 from service.notifications.models import OutboxMessage, OutboxStatus
 from service.processes.service import register_version

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cases.service import start_case
+from service.flows.cases import start_case
 from service.processes.bundled import BUNDLED_KEY, publish_bundled
 from service.processes.service import compiled_process, latest_version
 from tests.conftest import PRACTITIONER

@@ -19,9 +19,11 @@ from service.actors import Actor
 from service.audit.trail import case_events, verify_chain
 from service.engine.xml import parse_xml
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.flows import publishing
+from service.flows.publishing import publish_draft
 from service.processes import drafts
 from service.processes.diff import diff_files
-from service.processes.drafts import approve_draft, create_draft, diff_versions, draft_problems, publish_draft
+from service.processes.drafts import approve_draft, create_draft, diff_versions, draft_problems
 from service.processes.models import ProcessDraft, ProcessVersion
 from service.processes.service import latest_version
 from service.records.models import AuditEvent
@@ -92,7 +94,7 @@ def refused(sessions: sessionmaker[Session], uploaded: dict[str, str], now: date
 
 
 def publish_timer_change(sessions: sessionmaker[Session], now: datetime, *, migrate: bool = True,
-                         bpmn: str | None = None) -> drafts.Published:
+                         bpmn: str | None = None) -> publishing.Published:
     """Pat saves a change, Olu approves it, Pat publishes it."""
     with sessions.begin() as s:
         draft_id = save(s, bpmn or with_manager_timer(NEW_TIMER), note="Three working days for routine advice",

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.actors import Actor
 from service.cases.models import Case, CaseStatus, TimerFiring
-from service.cases.service import fire_due_timers, load_instance, start_case
+from service.cases.service import load_instance
 from service.errors import Conflict, Forbidden, NotFound
+from service.flows.cases import fire_due_timers, start_case
+from service.flows.stuck import list_stuck_cases, resume_stuck_case, resume_stuck_group, step_name
+from service.flows.tasks import complete_task
 from service.processes.diff import read_model
 from service.processes.service import register_version
-from service.processes.stuck import list_stuck_cases, resume_stuck_case, resume_stuck_group, step_name
 from service.records.models import AuditEvent
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import complete_task
 from tests.conftest import MANAGER, PRACTITIONER
 
 OWNER = Actor("pat.owner", frozenset({"process_owner"}))

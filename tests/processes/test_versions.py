@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.cases.service import start_case
 from service.engine import SPEC_CACHE
 from service.errors import InvalidInput, NotFound
+from service.flows.cases import start_case
 from service.processes.models import ProcessVersion
 from service.processes.service import latest_version, register_version
 from tests.conftest import PRACTITIONER, review_files

@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 
 from service.audit.trail import verify_chain
 from service.cases.models import Case
-from service.cases.service import start_case
 from service.db import make_session_factory
 from service.errors import Conflict
+from service.flows.cases import start_case
+from service.flows.tasks import complete_task
 from service.records.models import AuditEvent
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import complete_task
 from tests.conftest import PRACTITIONER, review_files
 
 ROUNDS = 50

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from service.cases.models import Case
-from service.cases.service import start_case
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.flows.cases import start_case
+from service.flows.tasks import assign_task, claim_task, complete_task, unclaim_task
 from service.tasks.models import HumanTask, TaskStatus
-from service.tasks.service import assign_task, claim_task, complete_task, list_open_tasks, unclaim_task
+from service.tasks.service import list_open_tasks
 from tests.conftest import DSL, MANAGER, PRACTITIONER, Actor
 
 OTHER_MANAGER = Actor("max.manager", frozenset({"manager"}), team="north")

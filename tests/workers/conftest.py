@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.audit.trail import verify_chain
 from service.cases.models import Case
-from service.cases.service import start_case
 from service.db import make_engine, make_session_factory
+from service.flows.cases import start_case
 from service.migrate import upgrade
 from service.notifications.models import OutboxMessage
 from service.processes.service import register_version

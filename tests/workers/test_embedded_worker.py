@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.cases.service import start_case
 from service.config import Config
+from service.flows.cases import start_case
 from service.processes.service import register_version
 from service.sweeper import EmbeddedWorker
 from service.tasks.models import HumanTask

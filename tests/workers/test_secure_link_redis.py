@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from service.accounts.demo import seed_demo_accounts
 from service.accounts.service import actor_of, user_by_name
-from service.cases import service as cases
 from service.disclosures.keys import Keyring, new_key_line
-from service.disclosures.service import send_secure_link
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
+from service.flows.secure_links import send_secure_link
 from service.processes.bundled import BUNDLED_KEY, publish_bundled
-from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 from tests.e2e.test_recipient_browser import STEPS
 from tests.mailserver import MailServer
@@ -57,7 +57,7 @@ def test_a_worker_delivers_the_link_and_redis_never_holds_the_package(
         user = user_by_name(session=s, username="tess.teacher")
         assert user is not None
         actor = actor_of(user)
-        case_id = cases.start_case(session=s, process_key=BUNDLED_KEY, actor=actor, direction="outbound_concern",
+        case_id = case_flows.start_case(session=s, process_key=BUNDLED_KEY, actor=actor, direction="outbound_concern",
                                    urgency="routine", summary="A concern", now=now).id
     for element, answers in [*STEPS, ("send_securely", None)]:
         with worker_db.sessions.begin() as s:
@@ -65,7 +65,7 @@ def test_a_worker_delivers_the_link_and_redis_never_holds_the_package(
                                                            HumanTask.element_id == element,
                                                            HumanTask.state == TaskStatus.OPEN)).one()
             if answers is not None:
-                tasks.complete_task(session=s, task_id=task_id, actor=actor, data=answers, now=now)
+                task_flows.complete_task(session=s, task_id=task_id, actor=actor, data=answers, now=now)
             else:
                 sent = send_secure_link(session=s, task_id=task_id, actor=actor, keyring=Keyring.parse(new_key_line()),
                                         now=now, lifetime=timedelta(hours=1), base_url="http://127.0.0.1:8000")

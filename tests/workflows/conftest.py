@@ -17,10 +17,11 @@ from service.actors import SYSTEM_ACTOR, Actor
 from service.audit.trail import case_events
 from service.cases import service as cases
 from service.cases.models import Case
+from service.flows import cases as case_flows
+from service.flows import tasks as task_flows
 from service.notifications.models import OutboxMessage
 from service.processes.service import read_process_files, register_version
 from service.records.models import DecisionRecord, DisclosureLogEntry, SharingRequest
-from service.tasks import service as tasks
 from service.tasks.models import HumanTask, TaskStatus
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
@@ -58,17 +59,17 @@ class CaseDriver:
         task = self.task(element_id)
         with self.sessions.begin() as s:
             if task.role != "practitioner":
-                tasks.claim_task(session=s, task_id=task.id, actor=actor, now=self.now)
-            tasks.complete_task(session=s, task_id=task.id, actor=actor, data=data, now=self.now)
+                task_flows.claim_task(session=s, task_id=task.id, actor=actor, now=self.now)
+            task_flows.complete_task(session=s, task_id=task.id, actor=actor, data=data, now=self.now)
 
     def fire_timers(self, at: datetime) -> None:
         self.now = at
         with self.sessions.begin() as s:
-            cases.fire_due_timers(session=s, now=at)
+            case_flows.fire_due_timers(session=s, now=at)
 
     def receive(self, message: str, payload: dict[str, Any]) -> None:
         with self.sessions.begin() as s:
-            cases.deliver_message(session=s, case_id=self.case_id, name=message, payload=payload,
+            case_flows.deliver_message(session=s, case_id=self.case_id, name=message, payload=payload,
                                   actor=SYSTEM_ACTOR, now=self.now)
 
     def case(self) -> Case:
@@ -141,7 +142,7 @@ def start_case(session_factory: sessionmaker[Session], sharing_process: str, now
     def start(actor: Actor, *, direction: str, urgency: str, summary: str,
               data: dict[str, Any] | None = None) -> CaseDriver:
         with session_factory.begin() as s:
-            case = cases.start_case(session=s, process_key=sharing_process, actor=actor, direction=direction,
+            case = case_flows.start_case(session=s, process_key=sharing_process, actor=actor, direction=direction,
                                     urgency=urgency, summary=summary, now=now, data=data)
             case_id = case.id
         return CaseDriver(session_factory, case_id, now)

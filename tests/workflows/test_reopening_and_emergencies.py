@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.cases.models import CaseStatus
 from service.errors import Conflict, InvalidInput
-from service.records.new_information import bring_new_information
+from service.flows.new_information import bring_new_information
 from tests.conftest import DSL, MANAGER, PRACTITIONER
 from tests.workflows.test_scenarios import (
     CHILD,

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from service.access import require_readable
 from service.actors import Actor
 from service.cases.models import Case, CaseStatus
-from service.cases.service import deliver_message, get_case, load_instance
+from service.cases.service import get_case, load_instance
 from service.errors import Conflict, Forbidden, InvalidInput
-
-from .models import NewInformation
+from service.flows.cases import deliver_message
+from service.records.models import NewInformation
 
 NEW_INFORMATION = "new_information"
 MOST_CHARACTERS = 4000

@@ -30,17 +30,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus, TimerFiring
-from service.cases.projection import mark_incident, save_instance
-from service.cases.service import NEVER_STARTED, get_case, load_instance, record_incident, starting_data
+from service.cases.service import NEVER_STARTED, get_case, load_instance, starting_data
 from service.db import is_postgres
 from service.engine import Incident, Instance
 from service.errors import Conflict, NotFound
+from service.flows.cases import record_incident
+from service.flows.projection import mark_incident, save_instance
+from service.processes.diff import Comparison, ProcessModel, compare, read_model
+from service.processes.drafts import require_process_owner
+from service.processes.models import ProcessDefinition, ProcessVersion
+from service.processes.service import compiled_process, latest_version
 
-from .diff import Comparison, ProcessModel, compare, read_model
-from .drafts import require_process_owner
 from .migration import _movable
-from .models import ProcessDefinition, ProcessVersion
-from .service import compiled_process, latest_version
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,13 @@ from sqlalchemy.orm import Session
 from service.actors import SYSTEM_ACTOR
 from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus, TimerFiring
-from service.cases.projection import save_instance
 from service.db import is_postgres
 from service.engine import Instance
+from service.flows.projection import save_instance
+from service.processes.diff import Comparison, compare
+from service.processes.models import ProcessDefinition, ProcessVersion
+from service.processes.service import compiled_process, validate_files
 from service.tasks.models import HumanTask, TaskStatus
-
-from .diff import Comparison, compare
-from .models import ProcessDefinition, ProcessVersion
-from .service import compiled_process, validate_files
 
 
 def open_cases_before(session: Session, version: ProcessVersion, *, lock: bool = False) -> list[Case]:

@@ -8,11 +8,10 @@ from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from service.actors import role_for_lane
+from service.cases.models import Case, CaseStatus
 from service.engine import SERIALIZER_VERSION, Incident, Instance
 from service.notifications.service import queue_for_step
 from service.tasks.models import HumanTask, TaskStatus
-
-from .models import Case, CaseStatus
 
 
 def save_instance(

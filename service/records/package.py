@@ -29,13 +29,14 @@ from service.accounts.service import user_by_name
 from service.actors import Actor
 from service.cases.models import Case
 from service.errors import Conflict
+from service.processes.identifying import ROLE_WORDS, identifying_details
 from service.processes.models import ProcessVersion
 from service.processes.service import compiled_process, form_schema
 from service.records.answers import choice_titles
-from service.records.decisions import BASIS_OUTPUTS, completed_tasks, merged_answers
-from service.records.identifying import ROLE_WORDS, identifying_details
+from service.records.decisions import BASIS_OUTPUTS
 from service.records.layout import VOCABULARY
 from service.records.pdf import bullets
+from service.tasks.service import completed_tasks, merged_answers
 from service.uktime import uk_time
 
 BASIS_LABELS = {
