@@ -29,15 +29,6 @@ class Actor:
         return role in self.roles
 
 
-# The DSL stands behind the managers: an escalated manager task is theirs to take too.
-COVERS = {"dsl": frozenset({"dsl", "manager"})}
-
-
-def may_work(actor: Actor, role: str) -> bool:
-    """Whether ``actor`` may claim or complete a task of ``role``'s queue."""
-    return any(role in COVERS.get(own, frozenset({own})) for own in actor.roles)
-
-
 SYSTEM_ACTOR = Actor(username=SYSTEM, roles=frozenset({SYSTEM}))
 
 

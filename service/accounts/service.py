@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
+from service.access import require_admin
 from service.actors import ROLES, Actor
 from service.audit.trail import record_event
 from service.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -104,11 +105,6 @@ def user_for_token(*, session: Session, token: str, now: datetime) -> User:
 
 def user_by_name(*, session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username, User.active.is_(True))).one_or_none()
-
-
-def require_admin(actor: Actor) -> None:
-    if not actor.has_role("admin"):
-        raise Forbidden("managing accounts is for admins")
 
 
 def list_users(*, session: Session, actor: Actor) -> list[User]:

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.access import require_admin
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.cases.models import Case
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 
 from .models import Team, User
 
@@ -32,14 +33,9 @@ class TeamSummary:
     created_at: datetime
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.has_role("admin"):
-        raise Forbidden("managing teams is for admins")
-
-
 def create_team(*, session: Session, actor: Actor, name: str, now: datetime) -> Team:
     """Add a team to the organisation; its name must differ from every other team's, whatever the case."""
-    _require_admin(actor)
+    require_admin(actor, "teams")
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("give the team a name", field="name")
@@ -61,7 +57,7 @@ def _add(*, session: Session, name: str, by: Actor, now: datetime) -> Team:
 
 def remove_team(*, session: Session, actor: Actor, name: str, now: datetime) -> None:
     """Remove a team nobody belongs to and no case was raised in: one added by mistake."""
-    _require_admin(actor)
+    require_admin(actor, "teams")
     team = session.scalars(select(Team).where(Team.name == name)).one_or_none()
     if team is None:
         raise NotFound(f"no team {name}")
@@ -77,7 +73,7 @@ def remove_team(*, session: Session, actor: Actor, name: str, now: datetime) -> 
 
 def list_teams(*, session: Session, actor: Actor) -> list[TeamSummary]:
     """Every team with how many active accounts belong to it."""
-    _require_admin(actor)
+    require_admin(actor, "teams")
     members = (select(User.team, func.count().label("members")).where(User.active.is_(True))
                .group_by(User.team).subquery())
     rows = session.execute(

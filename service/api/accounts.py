@@ -6,16 +6,18 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from service.access import require_admin
 from service.accounts import service as accounts
 from service.accounts.sessions import revoke_token, sign_out_everywhere
 from service.accounts.teams import TeamSummary, list_teams
 from service.accounts.teams import create_team as add_team
 from service.accounts.teams import remove_team as drop_team
 from service.errors import InvalidInput
+from service.request_scope import now, transaction
 from service.tasks.models import HumanTask
 from service.tasks.service import steps_left_behind
 
-from .views import body, current_actor, now, text_field, transaction
+from .views import body, current_actor, text_field
 
 api_accounts = Blueprint("api_accounts", __name__, url_prefix="/api")
 
@@ -32,7 +34,7 @@ def create_user() -> Any:
     with transaction() as session:
         actor = current_actor(session)
         data = body()
-        accounts.require_admin(actor)
+        require_admin(actor)
         roles = data.get("roles")
         if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
             raise InvalidInput("roles must be a list of role names", field="roles")

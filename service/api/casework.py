@@ -10,30 +10,32 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.access import (
-    authorise_task_work,
-    can_read_case,
+    ALL_TEAMS,
+    TASK_SCOPES,
+    can_see_case,
     can_work_task,
+    case_reach,
+    could_work,
     require_case_data_role,
-    require_case_worker,
     require_readable,
+    require_scope,
+    task_scopes,
+    team_queue_of,
 )
 from service.accounts.models import User
-from service.accounts.service import actor_of, user_by_name
+from service.accounts.service import actor_of
 from service.actors import Actor
 from service.audit.trail import case_events, record_event
 from service.cases.models import Case
 from service.cases.service import get_case, load_instance
 from service.engine import FINISHES, Wait, steps_after
-from service.errors import Forbidden, InvalidInput, NotFound
-from service.flows.tasks import assign_task
+from service.errors import InvalidInput, NotFound
 from service.processes.service import compiled_process, form_schema, policy_step
 from service.records import view
 from service.records.models import AuditEvent
 from service.tasks.form_rules import case_suggestions, for_case
 from service.tasks.models import HumanTask, TaskStatus
 from service.tasks.service import get_task
-
-TASK_SCOPES = ("mine", "team", "escalated")
 
 
 def readable_case(*, session: Session, case_id: str, actor: Actor, now: datetime, action: str = "case_read") -> Case:
@@ -52,36 +54,13 @@ def holds_a_task(session: Session, actor: Actor, case: Case) -> bool:
 
 
 def can_see(session: Session, actor: Actor, case: Case) -> bool:
-    return can_read_case(actor, case) or holds_a_task(session, actor, case)
-
-
-def assign_to_colleague(*, session: Session, task_id: str, actor: Actor, assignee: str, now: datetime) -> HumanTask:
-    """Give a task to a named colleague, if they could work it in this case's team."""
-    _check_assignee(session=session, task_id=task_id, assignee=assignee)
-    return assign_task(session=session, task_id=task_id, actor=actor, assignee=assignee, now=now)
-
-
-def _check_assignee(*, session: Session, task_id: str, assignee: str) -> None:
-    """A task can only be given to an active colleague who could work it in this case's team."""
-    task = get_task(session=session, task_id=task_id)
-    case = get_case(session=session, case_id=task.case_id)
-    user = user_by_name(session=session, username=assignee)
-    if user is None:
-        raise InvalidInput(f"there is no active account called {assignee}", field="assignee")
-    if not _could_work(actor_of(user), task, case):
-        raise InvalidInput(f"{assignee} cannot work this task: it needs a {task.role} of team {case.team or '-'}",
-                           field="assignee")
+    return can_see_case(actor, case, holds_a_step=holds_a_task(session, actor, case))
 
 
 def eligible_assignees(*, session: Session, task: HumanTask, case: Case) -> list[str]:
     """Usernames a task could be given to: the role's people in the case's team, and the DSL."""
     users = session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
-    return [user.username for user in users if _could_work(actor_of(user), task, case)]
-
-
-def _could_work(colleague: Actor, task: HumanTask, case: Case) -> bool:
-    same_team = case.team is not None and colleague.team == case.team
-    return colleague.has_role("dsl") or (task.role != "dsl" and same_team and colleague.has_role(task.role))
+    return [user.username for user in users if could_work(actor_of(user), task, case)]
 
 
 def receipt_payload(data: dict[str, Any], now: datetime) -> dict[str, str]:
@@ -103,11 +82,12 @@ def receipt_payload(data: dict[str, Any], now: datetime) -> dict[str, str]:
 def list_cases(*, session: Session, actor: Actor, limit: int = 200) -> list[Case]:
     require_case_data_role(actor)
     query = select(Case).order_by(Case.created_at.desc()).limit(limit)
-    if not (actor.has_role("dsl") or actor.has_role("auditor")):
+    reach = case_reach(actor)
+    if reach != "all":
         held = select(HumanTask.case_id).where(
             or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
         mine = or_(Case.started_by == actor.username, Case.id.in_(held))
-        query = query.where(or_(mine, Case.team == actor.team) if actor.has_role("manager") else mine)
+        query = query.where(or_(mine, Case.team == actor.team) if reach == "team" else mine)
     return list(session.scalars(query))
 
 
@@ -118,28 +98,23 @@ def list_tasks(*, session: Session, actor: Actor, scope: str, limit: int = 200) 
 
 def queue_counts(*, session: Session, actor: Actor) -> dict[str, int]:
     """How many open tasks wait in each queue the actor has (theirs, the team's, the escalations)."""
-    scopes = ["mine"] + (["team"] if actor.has_role("manager") or actor.has_role("dsl") else []) + (
-        ["escalated"] if actor.has_role("dsl") else [])
     return {scope: session.scalar(select(func.count()).select_from(_queue(actor, scope).subquery())) or 0
-            for scope in scopes}
+            for scope in task_scopes(actor)}
 
 
 def _queue(actor: Actor, scope: str) -> Select[tuple[HumanTask]]:
     if scope not in TASK_SCOPES:
         raise InvalidInput(f"scope must be one of {', '.join(TASK_SCOPES)}", field="scope")
-    require_case_worker(actor)
+    require_scope(actor, scope)
     query = select(HumanTask).where(HumanTask.state == TaskStatus.OPEN)
     if scope == "mine":
         query = query.where(or_(HumanTask.assignee == actor.username, HumanTask.claimed_by == actor.username))
     elif scope == "team":
-        if not (actor.has_role("manager") or actor.has_role("dsl")):
-            raise Forbidden("the team queue is for managers and the DSL")
         query = query.where(HumanTask.role == "manager")
-        if not actor.has_role("dsl"):
-            query = query.where(HumanTask.team == actor.team)
+        team = team_queue_of(actor)
+        if team is not ALL_TEAMS:
+            query = query.where(HumanTask.team == team)
     else:
-        if not actor.has_role("dsl"):
-            raise Forbidden("escalations are for the DSL")
         query = query.where(HumanTask.role == "dsl")
     return query
 
@@ -172,19 +147,6 @@ def task_detail(*, session: Session, task_id: str, actor: Actor, now: datetime, 
             detail["record_preview"] = view.record_preview(session=session, case=case, actor=actor,
                                                            now=now)["sections"]
     return detail
-
-
-def check_task_access(*, session: Session, task_id: str, actor: Actor) -> None:
-    """Before claiming or completing: a task of a case the actor cannot see does not exist for them."""
-    task_for_work(session=session, task_id=task_id, actor=actor)
-
-
-def task_for_work(*, session: Session, task_id: str, actor: Actor) -> tuple[HumanTask, Case]:
-    """A task and its case, once the actor may act on it (else 404 or 403, as ``check_task_access``)."""
-    task = get_task(session=session, task_id=task_id)
-    case = get_case(session=session, case_id=task.case_id)
-    authorise_task_work(actor, task, case)
-    return task, case
 
 
 _TASKS_OF_CASE = select(HumanTask).where(HumanTask.case_id == bindparam("case_id"))

@@ -11,9 +11,11 @@ from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
 from service.flows import secure_links
+from service.flows.task_actions import task_for_work
+from service.request_scope import now, transaction
 
 from . import casework
-from .views import current_actor, now, transaction
+from .views import current_actor
 
 api_links = Blueprint("api_links", __name__, url_prefix="/api")
 
@@ -28,7 +30,7 @@ def send_secure_link(task_id: str) -> Any:
     config: Config = current_app.extensions["service_config"]
     with transaction() as session:
         actor = current_actor(session)
-        casework.check_task_access(session=session, task_id=task_id, actor=actor)
+        task_for_work(session=session, task_id=task_id, actor=actor)
         sent = secure_links.send_secure_link(
             session=session, task_id=task_id, actor=actor, keyring=_keyring(), now=now(),
             lifetime=config.secure_link_lifetime, base_url=config.base_url, config=config)

@@ -10,8 +10,9 @@ from flask import Blueprint, jsonify
 
 from service.cases.service import organisation_facts
 from service.flows import stuck
+from service.request_scope import now, service_config, transaction
 
-from .views import current_actor, now, service_config, transaction
+from .views import current_actor
 
 api_process_stuck = Blueprint("api_process_stuck", __name__, url_prefix="/api")
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
+from service.access import require_process_owner
 from service.processes import drafts
 from service.processes.samples import SAMPLES
 from service.processes.trial_draft import check_facts, choose_samples, try_draft
 from service.request_guard import accepts_up_to
+from service.request_scope import now, transaction
 
-from .views import body, current_actor, now, transaction
+from .views import body, current_actor
 
 api_process_trials = Blueprint("api_process_trials", __name__, url_prefix="/api")
 
@@ -22,7 +24,7 @@ MAX_TRIAL_BYTES = 64 * 1024
 @api_process_trials.get("/processes/<key>/samples")
 def list_samples(key: str) -> Any:
     with transaction() as session:
-        drafts.require_process_owner(current_actor(session))
+        require_process_owner(current_actor(session))
         drafts.latest(session, key)  # an unknown process is "not found"
         return jsonify(samples=[{"id": s.id, "name": s.name, "expected": s.expected} for s in SAMPLES])
 
@@ -32,7 +34,7 @@ def list_samples(key: str) -> Any:
 def trial(key: str, draft_id: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
-        drafts.require_process_owner(actor)
+        require_process_owner(actor)
         asked = body() if request.get_data(cache=True) else {}
         samples = choose_samples(asked.get("samples"))
         facts = check_facts(asked.get("facts"))

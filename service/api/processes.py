@@ -11,14 +11,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session
 
+from service.access import require_process_owner
 from service.actors import Actor
 from service.errors import InvalidInput, NotFound
 from service.flows import publishing
 from service.flows.migration import CaseMove
 from service.processes import drafts, lifecycle
 from service.request_guard import accepts_up_to
+from service.request_scope import now, transaction
 
-from .views import body, current_actor, now, transaction
+from .views import body, current_actor
 
 api_processes = Blueprint("api_processes", __name__, url_prefix="/api")
 
@@ -32,7 +34,7 @@ UPLOADED_DIAGRAM = "diagram.bpmn"
 
 def _owner(session: Session) -> Actor:
     actor = current_actor(session)
-    drafts.require_process_owner(actor)
+    require_process_owner(actor)
     return actor
 
 

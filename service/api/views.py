@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.orm import Session
 
-from service.access import can_work_task, require_audit_reader, require_case_worker
+from service.access import require_audit_reader, require_case_worker
 from service.accounts.service import (
     Unauthenticated,
     actor_of,
@@ -22,15 +19,15 @@ from service.accounts.throttle import record_failed_login
 from service.actors import Actor
 from service.audit.trail import MAX_SEQ, service_changes, verify_chain
 from service.cases import service as cases
-from service.config import Config
 from service.errors import InvalidInput, Malformed
 from service.flows import cases as case_flows
-from service.flows import tasks as task_flows
 from service.flows.new_information import bring_new_information
+from service.flows.task_actions import act_on_task
 from service.processes.bundled import BUNDLED_KEY
 from service.records.letter import case_letter
 from service.records.pdf import record_pdf
 from service.request_guard import query_number
+from service.request_scope import now, service_config, transaction
 
 from . import casework, openapi
 
@@ -38,22 +35,6 @@ api = Blueprint("api", __name__, url_prefix="/api")
 JSON_TYPE, PDF_TYPE = "application/json", "application/pdf"
 # The longest text a field of the API takes (a summary, a name, a reason); a form's answers have their own.
 MAX_TEXT = 4000
-
-
-@contextmanager
-def transaction() -> Iterator[Session]:
-    with current_app.extensions["db_session_factory"].begin() as session:
-        yield session
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def service_config() -> Config:
-    """The settings the app was built with (``create_app(config)``)."""
-    config: Config = current_app.extensions["service_config"]
-    return config
 
 
 def body() -> dict[str, Any]:
@@ -216,34 +197,11 @@ def _task_action(task_id: str, action: str) -> Any:
     with transaction() as session:
         actor = current_actor(session)
         data = body() if action in ("assign", "complete", "draft") else {}
-        if action == "complete":
-            return _complete(session, actor, task_id, data)
-        casework.check_task_access(session=session, task_id=task_id, actor=actor)
-        if action == "claim":
-            task = task_flows.claim_task(session=session, task_id=task_id, actor=actor, now=now())
-        elif action == "unclaim":
-            task = task_flows.unclaim_task(session=session, task_id=task_id, actor=actor, now=now())
-        elif action == "draft":
-            draft_data = data.get("data")
-            if not isinstance(draft_data, dict):
-                raise InvalidInput("send the draft answers as an object in 'data'", field="data")
-            task = task_flows.save_draft(session=session, task_id=task_id, actor=actor, data=draft_data, now=now())
-        else:
-            assignee = text_field(data, "assignee")
-            task = casework.assign_to_colleague(session=session, task_id=task_id, actor=actor, assignee=assignee,
-                                                now=now())
-        return jsonify({**casework.task_summary(task), "next_tasks": []})
-
-
-def _complete(session: Session, actor: Actor, task_id: str, data: dict[str, Any]) -> Any:
-    # complete_task checks who may see the case and work the task, under the case's lock.
-    answers = data.get("data")
-    if not isinstance(answers, dict):
-        raise InvalidInput("send the answers as an object in 'data'", field="data")
-    done = task_flows.complete_task(session=session, task_id=task_id, actor=actor, data=answers, now=now(),
-                               config=service_config())
-    following = [t for t in done.open_tasks if can_work_task(actor, t, done.case)]
-    return jsonify({**casework.task_summary(done.task), "next_tasks": [casework.task_summary(t) for t in following]})
+        done = act_on_task(session=session, task_id=task_id, actor=actor, action=action, now=now(),
+                           answers=data.get("data"), config=service_config(),
+                           assignee=text_field(data, "assignee") if action == "assign" else "")
+        return jsonify({**casework.task_summary(done.task),
+                        "next_tasks": [casework.task_summary(t) for t in done.next_tasks]})
 
 
 @api.post("/tasks/<task_id>/claim")

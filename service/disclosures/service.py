@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.access import require_case_worker, require_readable
+from service.access import may_manage_link, require_case_worker, require_readable
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.cases import service as cases
@@ -109,11 +109,6 @@ def open_content(disclosure: SecureDisclosure, keyring: Keyring) -> dict[str, An
 
 def unwrap_package_key(disclosure: SecureDisclosure, keyring: Keyring) -> bytes:
     return keyring.unwrap(disclosure.key_id, disclosure.wrapped_key, context=disclosure.id)
-
-
-def may_manage_link(actor: Actor, disclosure: SecureDisclosure, case: Case) -> bool:
-    """The sender, the case's practitioner and the DSL may see a link's code and withdraw it."""
-    return actor.username in (disclosure.created_by, case.started_by) or actor.has_role("dsl")
 
 
 def case_to_manage(session: Session, actor: Actor, disclosure: SecureDisclosure) -> Case:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from service.access import require_readable
+from service.access import may_bring_new_information, require_readable
 from service.actors import Actor
 from service.cases.models import Case, CaseStatus
 from service.cases.service import get_case, load_instance
@@ -16,12 +16,6 @@ from service.records.models import NewInformation
 
 NEW_INFORMATION = "new_information"
 MOST_CHARACTERS = 4000
-
-
-def may_bring_new_information(actor: Actor, case: Case) -> bool:
-    """The practitioner whose case it is, a manager of its team, or the DSL."""
-    return (actor.has_role("dsl") or (actor.has_role("manager") and case.team is not None and case.team == actor.team)
-            or (actor.has_role("practitioner") and case.started_by == actor.username))
 
 
 def waits_for_new_information(case: Case) -> bool:

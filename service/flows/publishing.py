@@ -8,11 +8,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from service.access import require_process_owner
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.errors import Conflict
 from service.processes.draft_checks import draft_problems, refuse
-from service.processes.drafts import definition_row, get_draft, latest, log_step, require_process_owner
+from service.processes.drafts import definition_row, get_draft, latest, log_step
 from service.processes.models import DraftStatus, ProcessDraft, ProcessVersion
 from service.processes.service import latest_version, register_version
 

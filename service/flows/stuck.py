@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.access import require_process_owner
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus, TimerFiring
@@ -37,7 +38,6 @@ from service.errors import Conflict, NotFound
 from service.flows.cases import record_incident
 from service.flows.projection import mark_incident, save_instance
 from service.processes.diff import Comparison, ProcessModel, compare, read_model
-from service.processes.drafts import require_process_owner
 from service.processes.models import ProcessDefinition, ProcessVersion
 from service.processes.service import compiled_process, latest_version
 

@@ -13,15 +13,21 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.access import authorise_task_work
-from service.actors import Actor, may_work
+from service.access import (
+    authorise_task_work,
+    require_may_give_tasks,
+    require_may_release,
+    require_not_anothers,
+    require_task_role,
+)
+from service.actors import Actor
 from service.audit.trail import record_event
 from service.cases.models import Case, CaseStatus
 from service.cases.service import load_instance
 from service.config import DEFAULT_CONFIG, Config
 from service.db import is_postgres
 from service.engine import Incident, TaskNotReady, UnknownTask
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.errors import Conflict, InvalidInput, NotFound
 from service.flows.cases import record_incident
 from service.flows.projection import mark_incident, save_instance
 from service.processes.identifying import IDENTIFYING_DETAILS, check_chosen, option_fields
@@ -42,11 +48,10 @@ def _open_task_for(*, session: Session, task_id: str, actor: Actor, assigning: b
 
 
 def _check_open(task: HumanTask, actor: Actor, *, assigning: bool = False) -> None:
-    allowed = task.assignee == actor.username or may_work(actor, task.role)
     if assigning:
-        allowed = actor.has_role("manager") or actor.has_role("dsl")
-    if not allowed:
-        raise Forbidden(f"this task is for the {task.role} role")
+        require_may_give_tasks(actor)
+    else:
+        require_task_role(actor, task)
     if task.state != TaskStatus.OPEN:
         by = f" by {task.completed_by}" if task.completed_by else ""
         raise Conflict(f"this task is already {task.state}{by}")
@@ -68,8 +73,7 @@ def unclaim_task(*, session: Session, task_id: str, actor: Actor, now: datetime)
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
     if task.claimed_by is None:
         raise Conflict("this task is not claimed")
-    if task.claimed_by != actor.username and not (actor.has_role("manager") or actor.has_role("dsl")):
-        raise Forbidden(f"only {task.claimed_by} or a manager can release this task")
+    require_may_release(actor, task)
     task.claimed_by = None
     record_event(session=session, actor=actor, action="task_unclaimed", at=now, case_id=task.case_id, task_id=task.id)
     _flush(session)
@@ -78,8 +82,7 @@ def unclaim_task(*, session: Session, task_id: str, actor: Actor, now: datetime)
 
 def assign_task(*, session: Session, task_id: str, actor: Actor, assignee: str, now: datetime) -> HumanTask:
     """A manager or DSL gives a task to a named person."""
-    if not (actor.has_role("manager") or actor.has_role("dsl")):
-        raise Forbidden("only a manager or the DSL can assign tasks")
+    require_may_give_tasks(actor)
     task = _open_task_for(session=session, task_id=task_id, actor=actor, assigning=True)
     if not assignee.strip():
         raise InvalidInput("name the person to assign the task to", field="assignee")
@@ -97,7 +100,7 @@ def save_draft(*, session: Session, task_id: str, actor: Actor, data: Mapping[st
     if not isinstance(data, Mapping):
         raise InvalidInput("the draft must be a JSON object", field="data")
     task = _open_task_for(session=session, task_id=task_id, actor=actor)
-    _check_may_work(task, actor)
+    require_not_anothers(actor, task)
     task.draft = dict(data)
     record_event(session=session, actor=actor, action="task_draft_saved", at=now, case_id=task.case_id,
                  task_id=task.id)
@@ -134,7 +137,7 @@ def complete_task(
     case, task, open_rows = _lock_task(session=session, task_id=task_id)
     authorise_task_work(actor, task, case)
     _check_open(task, actor)
-    _check_may_work(task, actor)
+    require_not_anothers(actor, task)
     if case.status != CaseStatus.ACTIVE:
         raise Conflict(f"the case is {case.status}; no task in it can be completed now")
     instance = load_instance(case)
@@ -203,13 +206,6 @@ def _lock_task(*, session: Session, task_id: str) -> tuple[Case, HumanTask, list
     rows = session.scalars(_TASK_AND_OPEN_TASKS_OF_CASE, {"case_id": case.id, "task_id": task_id}).all()
     task = next(row for row in rows if row.id == task_id)
     return case, task, [row for row in rows if row.state == TaskStatus.OPEN]
-
-
-def _check_may_work(task: HumanTask, actor: Actor) -> None:
-    if task.assignee is not None and task.assignee != actor.username:
-        raise Forbidden(f"this task is assigned to {task.assignee}")
-    if task.claimed_by is not None and task.claimed_by != actor.username:
-        raise Conflict(f"this task is claimed by {task.claimed_by}")
 
 
 def _close(task: HumanTask, actor: Actor, now: datetime, answers: dict[str, Any], *, order: int) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.access import require_process_owner, require_second_owner
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.db import is_postgres
@@ -55,13 +56,11 @@ __all__ = [
     "list_processes",
     "list_versions",
     "process_summary",
-    "require_process_owner",
     "save_draft",
     "submit_draft",
     "version_summary",
 ]
 
-PROCESS_OWNER = "process_owner"
 
 
 @dataclass
@@ -69,11 +68,6 @@ class ProcessOverview:
     definition: ProcessDefinition
     latest: ProcessVersion
     pending_drafts: int
-
-
-def require_process_owner(actor: Actor) -> None:
-    if not actor.has_role(PROCESS_OWNER):
-        raise Forbidden("changing the process is for process owners")
 
 
 # --- reading --------------------------------------------------------------------------------------------------
@@ -276,18 +270,6 @@ def submit_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now
 
 def files_json(files: Mapping[str, str]) -> str:
     return json.dumps(dict(sorted(files.items())))
-
-
-def require_second_owner(draft: ProcessDraft, actor: Actor, doing: str) -> None:
-    """Four eyes: the one who approves or rejects a draft is never its author, nor tied to them by roles."""
-    if draft.author == actor.username:
-        raise Forbidden(f"a second process owner must {doing}: you wrote this draft")
-    if actor.roles_granted_by == draft.author:
-        raise Forbidden(f"a second process owner must {doing}: {draft.author}, who wrote this draft, gave you your "
-                        "roles, so the two of you are not four independent eyes")
-    if draft.author_roles_granted_by == actor.username:
-        raise Forbidden(f"a second process owner must {doing}: you gave {draft.author}, who wrote this draft, their "
-                        "roles, so the two of you are not four independent eyes")
 
 
 def approve_draft(*, session: Session, key: str, draft_id: str, actor: Actor, now: datetime,

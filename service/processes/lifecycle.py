@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.access import may_change_process, require_process_owner, require_second_owner
 from service.actors import Actor
 from service.audit.trail import record_event
 from service.errors import Conflict, Forbidden
@@ -24,8 +25,6 @@ from .drafts import (
     latest,
     log_step,
     owners_open_draft,
-    require_process_owner,
-    require_second_owner,
 )
 from .models import DraftStatus, ProcessDraft
 
@@ -106,7 +105,7 @@ def rollback_draft(*, session: Session, key: str, number: int, actor: Actor, now
 
 def drafts_waiting_for(session: Session, actor: Actor) -> int:
     """How many submitted drafts a process owner could review (those they did not write)."""
-    if not actor.has_role("process_owner"):
+    if not may_change_process(actor):
         return 0
     return session.scalar(select(func.count()).select_from(ProcessDraft).where(
         ProcessDraft.status == DraftStatus.SUBMITTED, ProcessDraft.author != actor.username)) or 0

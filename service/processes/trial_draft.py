@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from service.access import require_process_owner
 from service.actors import Actor
 from service.errors import InvalidInput
 
@@ -88,7 +89,7 @@ def check_facts(facts: object) -> dict[str, Any]:
 def try_draft(*, session: Session, key: str, draft_id: str, actor: Actor, samples: Sequence[Sample],
               facts: Mapping[str, Any] | None, now: datetime) -> DraftTrial:
     """Run each sample on the draft and on the newest published version, and list the changes."""
-    drafts.require_process_owner(actor)
+    require_process_owner(actor)
     draft = drafts.get_draft(session, key, draft_id)
     version = drafts.latest(session, key)
     draft_files, published_files = draft.file_map(), version.file_map()

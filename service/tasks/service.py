@@ -16,11 +16,14 @@ from service.accounts.models import User
 from service.accounts.service import actor_of
 from service.actors import Actor
 from service.cases.models import Case
+from service.cases.service import load_instance
 from service.errors import InvalidInput, NotFound
 from service.processes.form_schema import form_validator
 from service.processes.identifying import identifying_details
+from service.processes.service import form_schema
 
 from .form_errors import plain_problem
+from .form_rules import for_case
 from .models import HumanTask, TaskStatus
 
 
@@ -43,6 +46,14 @@ def list_open_tasks(
         query = query.where(HumanTask.role == role)
     query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def form_as_the_case_asks(task_row: HumanTask, case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the case holds so far for an open task, and the task's form as this case asks it (questions for
+    other organisations left out); what the case holds starts the form, never an answer to a question
+    someone else decided."""
+    facts = load_instance(case).task_data(task_row.id) if task_row.state == "open" else {}
+    return facts, for_case(form_schema(case.process_version, task_row.form), facts) or {}
 
 
 def validate_form_data(schema: Mapping[str, Any] | None, data: Any) -> dict[str, Any]:

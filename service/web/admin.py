@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from service.access import require_admin
 from service.accounts import service as accounts
 from service.accounts.sessions import sign_out_everywhere
 from service.accounts.teams import create_team, list_teams, remove_team
@@ -43,7 +44,7 @@ def create() -> Any:
     form["roles"] = request.form.getlist("roles")
     try:
         with transaction() as db:
-            accounts.require_admin(actor())
+            require_admin(actor())
             if not all(form[name] for name in ("username", "display_name", "email")):
                 raise InvalidInput("give a username, a name and an email address", field="username")
             accounts.create_user(session=db, username=form["username"], password=request.form.get("password", ""),

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from service.access import may_change_process
 from service.actors import Actor
 from service.errors import DomainError
 from service.flows import publishing
@@ -35,7 +36,7 @@ ACTION_WORDS = {"submitted": "submitted it", "withdrawn": "withdrew it", "discar
 
 def _owner() -> Actor:
     current = actor()
-    if not current.has_role("process_owner"):
+    if not may_change_process(current):
         abort(403, "Only process owners change the process.")
     return current
 
@@ -48,7 +49,7 @@ def _helpers() -> dict[str, Any]:
 def _drafts_to_review() -> int:
     """How many submitted drafts the signed-in process owner could review, for the header's link."""
     current = getattr(request, "actor", None)
-    if current is None or not current.has_role("process_owner"):
+    if current is None or not may_change_process(current):
         return 0
     with reading() as db:
         return lifecycle.drafts_waiting_for(db, current)

@@ -21,6 +21,7 @@ from service.disclosures import service as disclosures
 from service.disclosures.models import LinkState, SecureDisclosure
 from service.errors import DomainError, NotFound
 from service.flows import secure_links
+from service.flows.task_actions import task_for_work
 from service.processes.service import compiled_process
 from service.records.package import package_content
 from service.tasks import service as tasks
@@ -40,7 +41,7 @@ def send(task_id: str) -> Any:
     config: Config = current_app.extensions["service_config"]
     try:
         with transaction() as db:
-            casework.check_task_access(session=db, task_id=task_id, actor=actor())
+            task_for_work(session=db, task_id=task_id, actor=actor())
             sent = secure_links.send_secure_link(
                 session=db, task_id=task_id, actor=actor(), keyring=keyring(), now=now(),
                 lifetime=config.secure_link_lifetime, base_url=config.base_url, config=config)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from service.access import may_change_process
 from service.actors import Actor
 from service.api.processes import MAX_UPLOAD_BYTES
 from service.engine.xml import parse_xml
@@ -26,7 +27,7 @@ web_processes = Blueprint("web_processes", __name__, template_folder="templates"
 
 def owner() -> Actor:
     current = actor()
-    if not current.has_role("process_owner"):
+    if not may_change_process(current):
         abort(403, "Only process owners change the process.")
     return current
 

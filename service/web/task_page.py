@@ -7,27 +7,20 @@ from typing import Any
 
 from flask import render_template
 
-from service.access import can_work_task
+from service.access import can_work_task, may_assign
 from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
 from service.disclosures.service import SECURE_LINK
 from service.processes.identifying import IDENTIFYING_DETAILS, option_fields
-from service.processes.service import form_schema, policy_step
+from service.processes.service import policy_step
 from service.records import view
 from service.tasks import service as tasks
-from service.tasks.form_rules import case_suggestions, for_case
+from service.tasks.form_rules import case_suggestions
+from service.tasks.service import form_as_the_case_asks
 
 from .context import actor, now, transaction
 from .forms import conditions, fields_for
-
-
-def form_as_the_case_asks(task_row: Any, case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the case holds so far for an open task, and the task's form as this case asks it (questions for
-    other organisations left out); what the case holds starts the form, never an answer to a question
-    someone else decided."""
-    facts = cases.load_instance(case).task_data(task_row.id) if task_row.state == "open" else {}
-    return facts, for_case(form_schema(case.process_version, task_row.form), facts) or {}
 
 
 def task_page_again(task_id: str, answers: dict[str, Any], error: str,
@@ -52,8 +45,7 @@ def task_page(task_row: Any, case: Case, schema: dict[str, Any], data: dict[str,
         may_work = yours or can_work_task(current, task_row, case)
         step = policy_step(case.process_version, task_row.element_id)
         colleagues: list[str] = []
-        if task_row.state == "open" and (current.has_role("dsl") or (current.has_role("manager")
-                                                                     and case.team == current.team)):
+        if task_row.state == "open" and may_assign(current, case):
             colleagues = casework.eligible_assignees(session=db, task=task_row, case=case)
         so_far = view.case_so_far(session=db, case=case)
         # Checking the record before confirming it: the revision as it will be written, nothing stored.

@@ -21,7 +21,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from service.access import can_work_task, may_read_audit, may_work_cases
+from service.access import may_bring_new_information, may_manage_link, may_read_audit, may_work_cases
 from service.accounts.service import Unauthenticated, authenticate
 from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
@@ -29,21 +29,22 @@ from service.audit.trail import MAX_SEQ, SERVICE_CHANGES, service_changes, verif
 from service.cases import service as cases
 from service.cases.models import Case
 from service.config import PROJECT_ROOT
-from service.disclosures.service import disclosures_of, link_summary, may_manage_link
+from service.disclosures.service import disclosures_of, link_summary
 from service.errors import DomainError, InvalidInput
 from service.flows import cases as case_flows
-from service.flows import tasks as task_flows
-from service.flows.new_information import NEW_INFORMATION, bring_new_information, may_bring_new_information
+from service.flows.new_information import NEW_INFORMATION, bring_new_information
+from service.flows.task_actions import act_on_task
 from service.processes.bundled import BUNDLED_KEY
 from service.records.letter import case_letter, has_letter
 from service.records.pdf import record_pdf
 from service.tasks import service as tasks
 from service.tasks.form_rules import starting_values
+from service.tasks.service import form_as_the_case_asks
 
 from .context import actor, csrf_token, now, organisation_facts, reading, service_config, transaction, uk_today
 from .forms import answers_from, errors_by_field
 from .signin import begin, finish, safe_next, signed_in
-from .task_page import form_as_the_case_asks, task_page, task_page_again
+from .task_page import task_page, task_page_again
 
 web = Blueprint("web", __name__, template_folder="templates")
 # Front-end libraries served from our own host: their built files, by the name the pages use.
@@ -173,27 +174,12 @@ def _act_on_task(task_id: str) -> Any:
 
     try:
         with transaction() as db:
+            done = act_on_task(session=db, task_id=task_id, actor=actor(), action=action, now=now(),
+                               answers=read_answers, assignee=request.form.get("assignee", ""),
+                               config=service_config())
             if action == "complete":
-                # Completing checks who may act and reads the form as the case asks it itself.
-                done = task_flows.complete_task(session=db, task_id=task_id, actor=actor(), data=read_answers,
-                                                now=now(), config=service_config())
-                name, case_id = done.task.name, done.case.id
-                following = next((t.id for t in done.open_tasks if can_work_task(actor(), t, done.case)), None)
-                return _after_completing(name, case_id, following)
-            task_row, case = casework.task_for_work(session=db, task_id=task_id, actor=actor())
-            if action == "draft":
-                read_answers(form_as_the_case_asks(task_row, case)[1])
-            if action == "claim":
-                task_flows.claim_task(session=db, task_id=task_id, actor=actor(), now=now())
-            elif action == "unclaim":
-                task_flows.unclaim_task(session=db, task_id=task_id, actor=actor(), now=now())
-            elif action == "draft":
-                task_flows.save_draft(session=db, task_id=task_id, actor=actor(), data=answers, now=now())
-            elif action == "assign":
-                assignee = request.form.get("assignee", "")
-                casework.assign_to_colleague(session=db, task_id=task_id, actor=actor(), assignee=assignee, now=now())
-            else:
-                raise InvalidInput(f"there is no action '{action[:40]}' on a task", field="action")
+                following = done.next_tasks[0].id if done.next_tasks else None
+                return _after_completing(done.task.name, done.case.id, following)
     except InvalidInput as exc:
         return task_page_again(task_id, answers, exc.message, errors_by_field(exc.problems)), 422
     except DomainError as exc:
