@@ -166,15 +166,25 @@ def complete_task(
     _close(task, actor, now, answers, order=case.version)
     still_open = [row for row in open_rows if row.state == TaskStatus.OPEN]
     opened = save_instance(session=session, case=case, instance=instance, now=now, open_rows=still_open)
-    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
-    if _policy_step(case, task) == "record":
-        write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
-    if _policy_step(case, task) == "inform_subject":
-        # Telling the person by email: the letter is queued in the outbox with the step that decided it.
-        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now,
-                              config=config)
+    _leave_behind(session=session, case=case, task=task, actor=actor, answers=answers, facts=facts, now=now,
+                  config=config)
     _flush(session)
     return Completion(case, task, [row for row in still_open if row.state == TaskStatus.OPEN] + opened)
+
+
+def _leave_behind(*, session: Session, case: Case, task: HumanTask, actor: Actor, answers: dict[str, Any],
+                  facts: dict[str, Any], now: datetime, config: Config) -> None:
+    """Everything a completed step leaves behind, beside the next steps and their notifications (written
+    with the case's engine state by ``projection.save_instance``): the step on the audit trail; after the
+    record step, the decision record; after the informing step, the letter to the person if it goes by
+    email (queued in the outbox with the step that decided it)."""
+    _record_completion(session=session, task=task, actor=actor, answers=answers, now=now)
+    step = _policy_step(case, task)
+    if step == "record":
+        write_decision_record(session=session, case=case, facts=facts, recorded_by=actor, now=now)
+    elif step == "inform_subject":
+        email_letter_if_asked(session=session, case=case, answers=answers, facts=facts, actor=actor, now=now,
+                              config=config)
 
 
 def _policy_step(case: Case, task: HumanTask) -> str | None:
