@@ -6,7 +6,7 @@ Starting a case, firing its timers and handing it a message move it on: those ar
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -64,3 +64,14 @@ def get_case(*, session: Session, case_id: str, for_update: bool = False) -> Cas
 def load_instance(case: Case) -> Instance:
     """The engine instance of a case, from the cached spec of its own version."""
     return Instance.load(compiled_process(case.process_version), case.instance_state)
+
+
+def cases_by_id(*, session: Session, case_ids: Iterable[str]) -> dict[str, Case]:
+    """The cases of these ids, by id, in one query."""
+    wanted = set(case_ids)
+    return {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(wanted)))} if wanted else {}
+
+
+def case_by_reference(*, session: Session, reference: str) -> Case | None:
+    """The case a reference names (e.g. ISD-2611-7KQ2-M9XD), if there is one."""
+    return session.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None

@@ -18,7 +18,6 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from service.access import may_bring_new_information, may_manage_link, may_read_audit, may_work_cases
@@ -27,7 +26,6 @@ from service.accounts.throttle import TooManyAttempts, record_failed_login
 from service.api import casework
 from service.audit.trail import MAX_SEQ, SERVICE_CHANGES, service_changes, verify_chain
 from service.cases import service as cases
-from service.cases.models import Case
 from service.config import PROJECT_ROOT
 from service.disclosures.service import disclosures_of, link_summary
 from service.errors import DomainError, InvalidInput
@@ -132,7 +130,7 @@ def tasks_page() -> Any:
     moment = now()
     with transaction() as db:
         found = casework.list_tasks(session=db, actor=actor(), scope=scope if scope in HEADINGS else "mine")
-        case_by_id = {c.id: c for c in db.scalars(select(Case).where(Case.id.in_({t.case_id for t in found})))}
+        case_by_id = cases.cases_by_id(session=db, case_ids=(t.case_id for t in found))
         rows: list[dict[str, Any]] = []
         for task in found:
             case = case_by_id[task.case_id]
@@ -308,7 +306,7 @@ def audit() -> Any:
     reference = request.args.get("reference", "").strip()
     before = request.args.get("before", "")
     with transaction() as db:
-        found = db.scalars(select(Case).where(Case.reference == reference)).one_or_none() if reference else None
+        found = cases.case_by_reference(session=db, reference=reference)
         report = verify_chain(session=db) if request.method == "POST" else None
         changes = service_changes(session=db, before=int(before) if before.isascii() and before.isdigit()
                                   and len(before) <= len(str(MAX_SEQ)) and int(before) <= MAX_SEQ else None,
