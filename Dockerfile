@@ -2,7 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
+# Pango (and its fonts) is what WeasyPrint lays out and draws the printed documents with.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz-subset0 fonts-liberation && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml package.json package-lock.json ./
 COPY service ./service
 COPY workers ./workers

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from jinja2 import ChoiceLoader
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -27,6 +28,7 @@ from service.logs import redact_link_tokens
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import render_metrics
 from service.records.layout import case_status
+from service.records.pdf import DOCUMENT_LOADER
 from service.request_guard import install as guard_requests
 from service.sealing import use_keyring
 from service.signing_key import session_signing_key
@@ -96,6 +98,9 @@ def create_app(config: Config | None = None) -> Flask:
     # Pages show times as UK wall time (GMT or BST); forms take typed times the same way.
     app.jinja_env.filters.update(uk_time=uk_time, uk_date=partial(uk_time, date_only=True), uk_input=to_uk_input,
                                case_status=case_status)
+    # The printed documents' templates ("records/record.html", ...): a page includes the very template its
+    # PDF is printed from (service.records.pdf), so the two cannot differ.
+    app.jinja_env.loader = ChoiceLoader([DOCUMENT_LOADER, app.create_global_jinja_loader()])
     app.register_blueprint(api)
     app.register_blueprint(api_accounts)
     app.register_blueprint(api_links)

@@ -15,10 +15,15 @@ from tests.api.conftest import PASSWORD, Api
 
 
 def pdf_text(document: bytes) -> str:
-    """The text of a PDF, whitespace collapsed (a long answer wraps across lines)."""
+    """The text of a PDF, whitespace collapsed (a long answer wraps across lines; a word wrapped after its own
+    hyphen, "Health-" then "Visitor", reads whole again)."""
     assert document.startswith(b"%PDF"), document[:40]
     reader = PdfReader(io.BytesIO(document))
-    return squeeze(" ".join(page.extract_text() or "" for page in reader.pages))
+    return squeeze(" ".join(unwrap_hyphens(page.extract_text() or "") for page in reader.pages))
+
+
+def unwrap_hyphens(text: str) -> str:
+    return re.sub(r"(?<=\w)-\n(?=\w)", "-", text)
 
 
 def squeeze(text: str) -> str:

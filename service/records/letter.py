@@ -13,14 +13,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from io import BytesIO
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.orm import Session
 
 from service.accounts.service import user_by_name
@@ -38,7 +32,7 @@ from service.tasks.service import completed_tasks, merged_answers
 from service.workcalendar import UK_TIME
 
 from .decisions import BASIS_OUTPUTS, purpose_text
-from .pdf import bullets
+from .pdf import print_pdf
 from .transmissions import NOT_KNOWN, SHARING_STEPS, transmission_entry
 
 LETTER_REASON = "letter_to_subject"
@@ -126,11 +120,16 @@ class Letter:
     rights: tuple[str, ...] = (RIGHT_OF_ACCESS, RIGHT_TO_CORRECTION, RIGHT_TO_COMPLAIN)
 
     @property
+    def dated(self) -> str:
+        """The day it is written, as a letter is dated ("25 November 2026")."""
+        return _day(self.written_on)
+
+    @property
     def email_subject(self) -> str:
         return f"Information we shared: a letter from {self.organisation}"
 
     def sections(self) -> list[Section]:
-        """The letter's content, shared by the text and the PDF."""
+        """The letter's content, shared by the text and the printed letter (``records/letter.html``)."""
         about = _and(self.about) or "you or your family"
         return [
             ("", (f"Dear {self.addressee or 'parent or carer'},",
@@ -159,7 +158,7 @@ class Letter:
 
     def as_text(self) -> str:
         """The letter as plain text (the body of the email)."""
-        lines = [self.organisation, _day(self.written_on), f"Our reference: {self.reference}", ""]
+        lines = [self.organisation, self.dated, f"Our reference: {self.reference}", ""]
         for heading, blocks in self.sections():
             if heading:
                 lines += [heading, "-" * len(heading)]
@@ -174,24 +173,8 @@ class Letter:
         return "\n".join(lines).rstrip() + "\n"
 
     def as_pdf(self) -> bytes:
-        """The letter as a PDF, to print and hand over or post."""
-        styles = getSampleStyleSheet()
-        body = styles["BodyText"]
-        story: list[Any] = [Paragraph(escape(self.organisation), styles["Heading1"]),
-                            Paragraph(escape(f"{_day(self.written_on)} · Our reference: {self.reference}"), body),
-                            Spacer(1, 4 * mm)]
-        for heading, blocks in self.sections():
-            if heading:
-                story.append(Paragraph(escape(heading), styles["Heading3"]))
-            for block in blocks:
-                if isinstance(block, str):
-                    story.append(Paragraph(escape(block).replace("\n", "<br/>"), body))
-                else:
-                    story += bullets(block[0], list(block[1]), styles)
-        buffer = BytesIO()
-        SimpleDocTemplate(buffer, pagesize=A4, title=f"Letter {self.reference}", author=self.organisation,
-                          leftMargin=22 * mm, rightMargin=22 * mm).build(story)
-        return buffer.getvalue()
+        """The letter as a PDF, to print and hand over or post: ``records/letter.html`` printed on A4."""
+        return print_pdf("records/print_letter.html", letter=self)
 
 
 def build_letter(*, session: Session, case: Case, facts: Mapping[str, Any], config: Config, now: datetime

@@ -2,8 +2,8 @@
 
 The content is the proportionality step's choice (recipient, items with their tags, what was
 withheld, onward-sharing limits), the purpose, the lawful basis the decision tables gave, the
-people it is about and the sender. It is sealed as JSON; the recipient's page and the PDF are
-rendered from it on opening, each watermarked with the recipient's name.
+people it is about and the sender. It is sealed as JSON; on opening, the recipient's page and the PDF
+are both drawn from it by one template (``records/package.html``), each watermarked with the recipient's name.
 
 The recipient reads words, never the stored codes: the purpose in the title its form offered it
 under ("Early help"), each person's part in the case ("parent or carer"), each item's tags
@@ -14,15 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from io import BytesIO
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlalchemy.orm import Session
 
 from service.accounts.service import user_by_name
@@ -35,9 +28,8 @@ from service.processes.service import compiled_process, form_schema
 from service.records.answers import choice_titles
 from service.records.decisions import BASIS_OUTPUTS
 from service.records.layout import VOCABULARY
-from service.records.pdf import bullets
+from service.records.pdf import print_pdf
 from service.tasks.service import completed_tasks, merged_answers
-from service.uktime import uk_time
 
 BASIS_LABELS = {
     "article6_basis": "UK GDPR Article 6", "article9_condition": "UK GDPR Article 9",
@@ -148,44 +140,14 @@ def item_tags(item: Mapping[str, Any]) -> str:
     return " · ".join(tag for tag in tags if tag)
 
 
+def package_words(content: Mapping[str, Any]) -> dict[str, Any]:
+    """The package as its page and its PDF show it (``records/package.html``): the sealed content, with the
+    watermark, the sender, the people and each item's tags in words."""
+    return {"content": content, "watermark": watermark_text(content), "sender": sender_words(content["sender"]),
+            "about": [about_words(person) for person in content["about"]],
+            "items": [{**item, "tags": item_tags(item)} for item in content["items"]]}
+
+
 def package_pdf(content: Mapping[str, Any]) -> bytes:
     """The package as a PDF, every page watermarked with the recipient's name."""
-    styles = getSampleStyleSheet()
-    body, heading, subheading = styles["BodyText"], styles["Heading1"], styles["Heading2"]
-    recipient, sender = content["recipient"], content["sender"]
-    story: list[Any] = [
-        Paragraph(f"Safeguarding information — reference {escape(content['case_reference'])}", heading),
-        Paragraph(escape(f"For {recipient['person']} ({recipient['role']}, {recipient['organisation']}). "
-                         f"Sent by {sender_words(sender)}, on {uk_time(content['sent_at'])}."), body),
-        Paragraph("<b>Purpose:</b> " + escape(content["purpose"]), body),
-    ]
-    if content.get("purpose_reasons"):
-        story.append(Paragraph("<b>Why it is shared:</b> " + escape(content["purpose_reasons"]), body))
-    story += bullets("About", [about_words(a) for a in content["about"]], styles)
-    story += bullets("Lawful basis", [f"{b['label']}: {b['value']}" for b in content["lawful_basis"]], styles)
-    story += [Spacer(1, 3 * mm), Paragraph("Information shared", subheading)]
-    for item in content["items"]:
-        details = [item_tags(item)]
-        if item.get("period_covered"):
-            details.append(f"period: {item['period_covered']}")
-        if item.get("redactions"):
-            details.append(f"removed: {item['redactions']}")
-        story.append(Paragraph(f"{escape(item['summary'])}<br/><i>{escape('; '.join(details))}</i>", body))
-    if content.get("restrictions"):
-        story.append(Paragraph("<b>Limits on passing it on:</b> " + escape(content["restrictions"]), body))
-    mark = watermark_text(content)
-
-    def stamp(canvas: Canvas, _doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica-Bold", 22)
-        canvas.setFillGray(0.85)
-        canvas.translate(A4[0] / 2, A4[1] / 2)
-        canvas.rotate(45)
-        canvas.drawCentredString(0, 0, mark)
-        canvas.restoreState()
-
-    buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Safeguarding information {content['case_reference']}",
-                      leftMargin=18 * mm, rightMargin=18 * mm).build(story, onFirstPage=stamp, onLaterPages=stamp)
-    return buffer.getvalue()
-
+    return print_pdf("records/print_package.html", package=package_words(content))

@@ -1,65 +1,49 @@
-"""The decision record as a PDF: the same sections as the record page and the API, for printing and filing."""
+"""The printed documents: the decision record, the letter to the person, a package as its recipient reads it.
+
+Each document is one Jinja template under ``records/templates``. Its web page includes that template (the
+web app's Jinja loader serves these templates under the same ``records/`` names, see ``service.app``), and
+it is printed here to PDF by WeasyPrint with an A4 print stylesheet, so a page and its PDF are drawn from
+one source and cannot say different things. Printing fetches nothing: no URL a document names is loaded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from io import BytesIO
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from service.uktime import uk_time
 
 from .layout import case_status
 
-HEADINGS = ("Heading2", "Heading3", "Heading4", "Heading5")
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The document templates under the names both environments know them by ("records/record.html", ...).
+DOCUMENT_LOADER = PrefixLoader({"records": FileSystemLoader(TEMPLATES)})
+# The same filters as the web app's (``service.app``), so a template reads the same in both.
+FILTERS = {"uk_time": uk_time, "case_status": case_status}
+
+_environment = Environment(loader=DOCUMENT_LOADER, autoescape=select_autoescape(("html",)))
+_environment.filters.update(FILTERS)
+
+
+def render_document(template: str, **context: Any) -> str:
+    """A document template rendered to HTML."""
+    return _environment.get_template(template).render(**context)
+
+
+def print_pdf(template: str, **context: Any) -> bytes:
+    """A document template printed to PDF bytes (A4; its title, and any author, from its ``<head>``)."""
+    markup = render_document(template, **context)
+    document: bytes = HTML(string=markup, base_url=TEMPLATES.as_uri() + "/",
+                           url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return document
 
 
 def record_pdf(record: Mapping[str, Any], *, printed_by: str, printed_at: str) -> bytes:
-    """Render a case's record (as ``records.view.record_detail`` gives it, with its sections) to PDF bytes."""
-    styles = getSampleStyleSheet()
-    body = styles["BodyText"]
-    case = record["case"]
-    story: list[Any] = [
-        Paragraph(f"Decision record — case {escape(case['reference'])}", styles["Heading1"]),
-        Paragraph(escape(f"{case['summary']} · {case['direction'].replace('_', ' ')} · "
-                         f"{case['urgency'].replace('_', ' ')} · {case_status(case['status'])}"), body),
-        Paragraph(escape(f"Printed by {printed_by} at {uk_time(printed_at)}. Confidential: safeguarding record."),
-                  body),
-    ]
-    if not record["decisions"]:
-        story.append(Paragraph("Nothing recorded yet: the record is written at the record step.", body))
-    for section in record["sections"]:
-        story += section_flowables(section, styles)
-    buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=f"Decision record {case['reference']}",
-                      leftMargin=18 * mm, rightMargin=18 * mm).build(story)
-    return buffer.getvalue()
-
-
-def section_flowables(section: Mapping[str, Any], styles: Any, depth: int = 0) -> list[Any]:
-    """A section (``records.layout.Section`` as JSON) as a heading, its lines, then its own sections."""
-    body = styles["BodyText"]
-    story: list[Any] = [Spacer(1, 2 * mm), Paragraph(escape(section["title"]), styles[HEADINGS[min(depth, 3)]])]
-    for line in section.get("lines") or ():
-        label = line["label"] if line["label"].endswith(("?", ":")) else f"{line['label']}:"
-        text = f"<b>{escape(label)}</b> {_multiline(line['value'])}"
-        story.append(Paragraph(text, body))
-    for part in section.get("parts") or ():
-        story += section_flowables(part, styles, depth + 1)
-    return story
-
-
-def bullets(title: str, lines: Sequence[str], styles: Any) -> list[Any]:
-    if not lines:
-        return []
-    items = [Paragraph(escape(line), styles["BodyText"]) for line in lines]
-    return [Paragraph(f"<b>{escape(title)}</b>", styles["BodyText"]), ListFlowable(items, bulletType="bullet")]
-
-
-def _multiline(text: str) -> str:
-    return escape(text).replace("\n", "<br/>")
+    """A case's record (as ``records.view.record_detail`` gives it, with its sections) as PDF bytes: the
+    record the case page shows, with who printed it and when."""
+    return print_pdf("records/print_record.html", record=record, printed_by=printed_by, printed_at=printed_at)

@@ -23,7 +23,7 @@ from service.disclosures.keys import Keyring
 from service.disclosures.models import SecureDisclosure
 from service.errors import DomainError, InvalidInput, NotFound
 from service.flows import secure_links
-from service.records.package import about_words, item_tags, package_pdf, sender_words, watermark_text
+from service.records.package import package_pdf, package_words
 
 from .context import now, transaction
 
@@ -139,8 +139,7 @@ def package(disclosure_id: str) -> Any:
         else:
             until = opening.grant_until(found)
             return render_template(
-                "shared/package.html", content=content, disclosure_id=found.id, watermark=watermark_text(content),
-                tags=item_tags, about=about_words, sender=sender_words(content["sender"]),
+                "shared/package.html", content=content, doc=package_words(content), disclosure_id=found.id,
                 until=opening.uk_clock(until) if until else "", downloaded_at=found.downloaded_at,
                 receipt_at=found.receipt_at, receipt_by=found.receipt_by)
     return _refused(refusal)
