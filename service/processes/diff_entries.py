@@ -11,13 +11,11 @@ its flows) is not listed; a step that moved to another lane is, with its lane be
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import form_diff
+from .diff_model import Comparison, Key, ProcessModel, VersionDiff
 from .diff_values import KIND_WORDS, changes, default_words, element_facts, lane_of, values
-
-if TYPE_CHECKING:
-    from .diff import Comparison, Key, ProcessModel, VersionDiff
 
 _PROCESS = {"id": "process", "name": "The process as a whole", "kind": "process"}
 _LANES = {"id": "lanes", "name": "Lanes (roles)", "kind": "lanes"}
@@ -70,7 +68,6 @@ def _event_kinds(model: ProcessModel, key: Key) -> set[str]:
 
 def describe(comparison: Comparison, defaults: dict[str, str]) -> VersionDiff:
     """The comparison's entries (see the module's docstring)."""
-    from .diff import VersionDiff
 
     old, new = comparison.old, comparison.new
     words = default_words(defaults)

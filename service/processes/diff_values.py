@@ -11,14 +11,12 @@ incoming and outgoing flows are not facts, so none of them shows as a change.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
+from .diff_model import Key, ProcessModel, element_parts
 from .policy import _local
-
-if TYPE_CHECKING:
-    from .diff import Key, ProcessModel
 
 Facts = dict[str, str]
 
@@ -129,9 +127,8 @@ class _FactReader:
             _put(facts, f"{prefix}{word}", shown)
 
     def parts(self, element: etree._Element, facts: Facts, prefix: str = "") -> None:
-        from .diff import _parts
 
-        for child in _parts(element):
+        for child in element_parts(element):
             local = _local(child)
             if local in _SKIPPED_PARTS:
                 continue

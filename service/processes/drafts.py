@@ -36,7 +36,7 @@ from .draft_checks import (
 )
 from .models import OPEN_DRAFT_STATUSES, DraftComment, DraftStatus, ProcessDefinition, ProcessDraft, ProcessVersion
 from .service import latest_version
-from .summaries import draft_diff, draft_summary, process_summary, version_summary
+from .summaries import ProcessOverview, draft_diff, draft_summary, process_summary, version_summary
 
 __all__ = [
     "SavedDraft",
@@ -61,13 +61,6 @@ __all__ = [
     "version_summary",
 ]
 
-
-
-@dataclass
-class ProcessOverview:
-    definition: ProcessDefinition
-    latest: ProcessVersion
-    pending_drafts: int
 
 
 # --- reading --------------------------------------------------------------------------------------------------

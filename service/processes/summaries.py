@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from .diff import VersionDiff, diff_files
-from .models import ProcessDraft, ProcessVersion
+from .models import ProcessDefinition, ProcessDraft, ProcessVersion
 
-if TYPE_CHECKING:
-    from .drafts import ProcessOverview
+
+@dataclass
+class ProcessOverview:
+    definition: ProcessDefinition
+    latest: ProcessVersion
+    pending_drafts: int
 
 
 def draft_diff(draft: ProcessDraft) -> VersionDiff:
