@@ -57,7 +57,7 @@ def test_an_upward_import_breaks_the_contracts(tmp_path: Path, module: str, impo
 
 
 def test_no_two_packages_import_each_other() -> None:
-    graph = grimp.build_graph("service")
+    graph = grimp.build_graph("service", cache_dir=None)
     packages = sorted({m.split(".")[1] for m in graph.modules if m.count(".") >= 1})
     reaches: dict[str, set[str]] = {p: set() for p in packages}
     for module in graph.modules:
@@ -78,3 +78,41 @@ def test_no_two_packages_import_each_other() -> None:
 
     loops = sorted(p for p in packages if p in reachable(p))
     assert loops == [], f"these packages reach themselves through others: {loops}"
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """Not even for types, nor inside a function: the modules form no loop (Tarjan's strongly connected
+    components of the import graph, each of one module)."""
+    graph = grimp.build_graph("service", "workers", cache_dir=None)
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    loops: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == module:
+                    break
+            if len(component) > 1:
+                loops.append(sorted(component))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for module in sorted(graph.modules):
+        if module not in order:
+            visit(module)
+    assert loops == [], f"these modules import each other: {loops}"
