@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from service.db import make_engine, make_session_factory
@@ -79,7 +80,7 @@ def test_a_decision_table_is_edited_checked_and_saved_in_the_browser(browser: An
         type_into(page, "article6_basis_rule11_out0", NEW_BASIS)
         assert save(page, "Record the balancing test with legitimate interests").startswith("Not saved")
         problem = page.get_by_role("button", name=f"{DMN}: confidence_rule2")
-        assert problem.is_visible()
+        expect(problem).to_be_visible()
         problem.click()
         page.wait_for_selector("#dmn-canvas .decision-table-name:has-text('What answers the common-law duty')")
         marked = page.eval_on_selector("#dmn-canvas tr [data-row-id='confidence_rule2']",
