@@ -134,7 +134,9 @@ class Words:
 
     def _word(self, key: str, text: str) -> str:
         staff = VOCABULARY["role"] if key.endswith("_role") else None  # e.g. the decision maker's role
-        for table in (self.choices.get(key), VOCABULARY.get(key), staff):
+        # Who the person told is: one of the case's people, in the words the form offered for their role.
+        asked_as = "role" if key == "subject_informed_relationship" else key
+        for table in (self.choices.get(asked_as), VOCABULARY.get(key), staff):
             if table and text in table:
                 return table[text]
         return text
