@@ -87,6 +87,11 @@ VOCABULARY: dict[str, dict[str, str]] = {
 }
 
 
+def in_words(code: str, kind: str) -> str:
+    """A code of the fixed vocabulary in words, e.g. ``in_words("same_day", "urgency")`` is "Same day"."""
+    return VOCABULARY.get(kind, {}).get(code, code)
+
+
 def case_status(status: str) -> str:
     """A case's state as people say it: open, finished, stopped."""
     return VOCABULARY["status"].get(status, status)

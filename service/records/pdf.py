@@ -18,13 +18,13 @@ from weasyprint.urls import URLFetcher
 
 from service.uktime import uk_time
 
-from .layout import case_status
+from .layout import case_status, in_words
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The document templates under the names both environments know them by ("records/record.html", ...).
 DOCUMENT_LOADER = PrefixLoader({"records": FileSystemLoader(TEMPLATES)})
 # The same filters as the web app's (``service.app``), so a template reads the same in both.
-FILTERS = {"uk_time": uk_time, "case_status": case_status}
+FILTERS = {"uk_time": uk_time, "case_status": case_status, "in_words": in_words}
 
 _environment = Environment(loader=DOCUMENT_LOADER, autoescape=select_autoescape(("html",)))
 _environment.filters.update(FILTERS)

@@ -81,7 +81,7 @@ def test_the_record_downloads_as_a_pdf_from_the_case_page(api: Api) -> None:
     reference = api.get(f"/api/cases/{task['case_id']}", "tess.teacher")["reference"]
     text = pdf_text(download.data)  # before the record step: the case, and that nothing is recorded yet
     assert f"Decision record — case {reference}" in text and "Unsure about a disclosure" in text
-    assert "same day · open" in text and "Printed by tess.teacher" in text
+    assert "Same day · open" in text and "Printed by tess.teacher" in text
     assert "Nothing recorded yet: the record is written at the record step." in text
     _sign_in(client, "hana.visitor")
     assert client.get(f"/cases/{task['case_id']}/record.pdf").status_code == 404
