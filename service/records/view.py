@@ -18,6 +18,18 @@ from service.tasks.service import completed_tasks
 
 from .answers import choice_titles, describe_answers
 from .decisions import ComposedRecord, compose_decision_record
+from .fields import (
+    ADVICE_FIELDS,
+    DISCLOSURE_FIELDS,
+    GATEWAY_ANSWER_FIELDS,
+    ITEM_FIELDS,
+    NEW_INFORMATION_FIELDS,
+    RECORDED_ANSWER_FIELDS,
+    REQUEST_FIELDS,
+    REVISION_FIELDS,
+    SUBJECT_FIELDS,
+    fields,
+)
 from .layout import Words, as_json, record_sections, step_sections
 from .models import DecisionRecord, DisclosureLogEntry, NewInformation
 from .requests import sharing_request_of
@@ -47,15 +59,15 @@ def record_detail(case: Case, session: Session, *, now: datetime, preview: Compo
     detail: dict[str, Any] = {
         "case": {"id": case.id, "reference": case.reference, "summary": case.summary, "status": case.status,
                  "direction": case.direction, "urgency": case.urgency},
-        "sharing_request": columns(request, exclude=("id", "case_id")) | {
-            "subjects": [columns(s, exclude=("id", "request_id")) for s in request.subjects]} if request else None,
-        "decisions": [columns(r, exclude=("case_id",)) | {
-            "answers": [columns(a, exclude=("id", "decision_id")) for a in r.answers],
-            "advice": [columns(a, exclude=("id", "decision_id")) for a in r.advice],
-            "every_answer": [columns(a, exclude=("id", "decision_id")) for a in r.every_answer]} for r in revisions],
-        "new_information": [columns(n, exclude=("id", "case_id")) for n in new_information_of(session, case.id)],
-        "disclosures": [columns(d, exclude=("case_id",)) | {
-            "items": [columns(i, exclude=("id", "disclosure_id")) for i in d.items],
+        "sharing_request": fields(request, REQUEST_FIELDS) | {
+            "subjects": [fields(s, SUBJECT_FIELDS) for s in request.subjects]} if request else None,
+        "decisions": [fields(r, REVISION_FIELDS) | {
+            "answers": [fields(a, GATEWAY_ANSWER_FIELDS) for a in r.answers],
+            "advice": [fields(a, ADVICE_FIELDS) for a in r.advice],
+            "every_answer": [fields(a, RECORDED_ANSWER_FIELDS) for a in r.every_answer]} for r in revisions],
+        "new_information": [fields(n, NEW_INFORMATION_FIELDS) for n in new_information_of(session, case.id)],
+        "disclosures": [fields(d, DISCLOSURE_FIELDS) | {
+            "items": [fields(i, ITEM_FIELDS) for i in d.items],
             "secure_link": links.get(d.task_id or "")} for d in disclosures],
     }
     detail["sections"] = as_json(record_sections(detail, version_words(case.process_version),
@@ -94,13 +106,3 @@ def case_so_far_sections(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def new_information_of(session: Session, case_id: str) -> list[NewInformation]:
     return list(session.scalars(select(NewInformation).where(NewInformation.case_id == case_id)
                                 .order_by(NewInformation.id)))
-
-
-def columns(row: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A row's columns as JSON-ready values (dates and instants as ISO text)."""
-    values = {}
-    for column in row.__table__.columns:
-        if column.key not in exclude:
-            value = getattr(row, column.key)
-            values[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
