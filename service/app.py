@@ -18,6 +18,8 @@ from service.api.disclosures import api_links
 from service.api.process_stuck import api_process_stuck
 from service.api.process_trials import api_process_trials
 from service.api.processes import api_processes
+from service.api.schemas.answers import Health, answers
+from service.api.schemas.spec import operation
 from service.api.views import api
 from service.config import Config
 from service.db import make_engine, make_session_factory
@@ -77,7 +79,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
 
     @app.get("/healthz")
+    @operation(security=[], resp=answers(signed_in=False, checked_at_the_door=False, HTTP_200=(Health, "Up")))
     def healthz() -> Any:
+        """Is the service up?"""
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return jsonify(status="ok")

@@ -17,24 +17,31 @@ from service.request_scope import now, transaction
 from service.tasks.models import HumanTask
 from service.tasks.service import steps_left_behind
 
+from .schemas import accounts as shapes
+from .schemas.answers import answers
+from .schemas.spec import operation
 from .views import body, current_actor, text_field
 
 api_accounts = Blueprint("api_accounts", __name__, url_prefix="/api")
 
 
 @api_accounts.get("/users")
+@operation(resp=answers("403", HTTP_200=(shapes.Users, "Accounts")))
 def users() -> Any:
+    """Accounts (admins)"""
     with transaction() as session:
         actor = current_actor(session)
         return jsonify(users=[_user(u) for u in accounts.list_users(session=session, actor=actor)])
 
 
 @api_accounts.post("/users")
+@operation(json=shapes.NewUser, resp=answers("403", "409", "422", HTTP_201=(shapes.User, "The account")))
 def create_user() -> Any:
+    """Create an account (admins)"""
     with transaction() as session:
         actor = current_actor(session)
-        data = body()
         require_admin(actor)
+        data = body()
         roles = data.get("roles")
         if not isinstance(roles, list) or not roles or not all(isinstance(r, str) for r in roles):
             raise InvalidInput("roles must be a list of role names", field="roles")
@@ -47,7 +54,9 @@ def create_user() -> Any:
 
 
 @api_accounts.get("/teams")
+@operation(resp=answers("403", HTTP_200=(shapes.Teams, "Teams")))
 def teams() -> Any:
+    """The organisation's teams, with their active members (admins)"""
     with transaction() as session:
         actor = current_actor(session)
         return jsonify(organisation=current_app.extensions["service_config"].organisation_name,
@@ -55,7 +64,9 @@ def teams() -> Any:
 
 
 @api_accounts.post("/teams")
+@operation(json=shapes.NewTeam, resp=answers("403", "409", "422", HTTP_201=(shapes.Team, "The team")))
 def create_team() -> Any:
+    """Add a team (admins); names differ from every other team's, whatever the case"""
     with transaction() as session:
         actor = current_actor(session)
         data = body()
@@ -64,7 +75,9 @@ def create_team() -> Any:
 
 
 @api_accounts.delete("/teams/<name>")
+@operation(resp=answers("403", "404", "409", HTTP_204="Removed"))
 def remove_team(name: str) -> Any:
+    """Remove a team nobody belongs to and no case was raised in (admins; audited)"""
     with transaction() as session:
         drop_team(session=session, actor=current_actor(session), name=name, now=now())
     return "", 204
@@ -76,7 +89,10 @@ def _team(team: TeamSummary) -> dict[str, Any]:
 
 
 @api_accounts.post("/users/<username>/deactivate")
+@operation(resp=answers("403", "404", "409", HTTP_200=(shapes.User, "The account")))
 def deactivate_user(username: str) -> Any:
+    """Switch an account off (admins): it cannot sign in and its tokens are revoked; `steps_left_behind` lists
+    the open steps given to it"""
     with transaction() as session:
         actor = current_actor(session)
         user = accounts.deactivate_user(session=session, actor=actor, username=username, now=now())
@@ -84,15 +100,20 @@ def deactivate_user(username: str) -> Any:
 
 
 @api_accounts.post("/users/<username>/reactivate")
+@operation(resp=answers("403", "404", HTTP_200=(shapes.User, "The account")))
 def reactivate_user(username: str) -> Any:
+    """Switch an account on again (admins), with the roles and team it had; it signs in afresh"""
     with transaction() as session:
         actor = current_actor(session)
         return jsonify(_user(accounts.reactivate_user(session=session, actor=actor, username=username, now=now())))
 
 
 @api_accounts.delete("/tokens/current")
+@operation(resp=answers(HTTP_204="Revoked"))
 def revoke_current_token() -> Any:
-    """Sign out of the API: the token sent with this request stops working at once."""
+    """Sign out of the API: revoke the token sent with this request (audited)
+
+    The token stops working at once."""
     with transaction() as session:
         actor = current_actor(session)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
@@ -101,8 +122,10 @@ def revoke_current_token() -> Any:
 
 
 @api_accounts.post("/account/password")
+@operation(json=shapes.OwnPassword, resp=answers("422", HTTP_200=(shapes.SignedOut, "Signed out everywhere")))
 def change_own_password() -> Any:
-    """A new password for the signed-in person: every session and token of theirs ends, this one too."""
+    """Change your own password, giving the current one: every session and token of yours ends, this one too
+    (audited, never the password)"""
     with transaction() as session:
         actor = current_actor(session)
         data = body()
@@ -113,8 +136,10 @@ def change_own_password() -> Any:
 
 
 @api_accounts.put("/users/<username>/password")
+@operation(json=shapes.NewPassword, resp=answers("403", "404", "422", HTTP_200=(shapes.SignedOut,
+                                                                               "Signed out everywhere")))
 def reset_password(username: str) -> Any:
-    """An admin sets a new password for someone else's account: its sessions and tokens end."""
+    """Give someone else's account a new password (admins): its sessions and tokens end"""
     with transaction() as session:
         actor = current_actor(session)
         data = body()
@@ -124,8 +149,9 @@ def reset_password(username: str) -> Any:
 
 
 @api_accounts.post("/users/<username>/sign-out")
+@operation(resp=answers("403", "404", HTTP_200=(shapes.User, "The account, with `sessions_ended`")))
 def sign_out_account(username: str) -> Any:
-    """An admin signs an account out of every browser and revokes its API tokens."""
+    """Sign an account out of every browser and revoke its API tokens (admins; audited)"""
     with transaction() as session:
         actor = current_actor(session)
         user = accounts.account(session=session, actor=actor, username=username)
@@ -134,8 +160,11 @@ def sign_out_account(username: str) -> Any:
 
 
 @api_accounts.patch("/users/<username>")
+@operation(json=shapes.AccessChange, resp=answers("403", "404", "409", "422", HTTP_200=(shapes.User, "The account")))
 def change_access(username: str) -> Any:
-    """Other roles or another team for an account; a key left out keeps what the account has."""
+    """Give an account other roles or another team (admins; audited with what it had); a key left out keeps
+    what the account has. `steps_left_behind`: open steps given to it that it can no longer work, for someone to
+    give to a colleague"""
     with transaction() as session:
         actor = current_actor(session)
         data = body()

@@ -15,6 +15,9 @@ from service.flows.task_actions import task_for_work
 from service.request_scope import now, transaction
 
 from . import casework
+from .schemas.answers import answers
+from .schemas.links import Code, Reissued, SecureLink, SecureLinks, Sent
+from .schemas.spec import operation
 from .views import current_actor
 
 api_links = Blueprint("api_links", __name__, url_prefix="/api")
@@ -26,7 +29,10 @@ def _keyring() -> Keyring:
 
 
 @api_links.post("/tasks/<task_id>/secure-link")
+@operation(resp=answers("403", "404", "409", "422", HTTP_201=(Sent, "The link (no content) and its code")))
 def send_secure_link(task_id: str) -> Any:
+    """From a 'Send securely' task: seal the chosen package, email the recipient a single-use link and
+    complete the task; the reply holds the one-time code to read out by phone"""
     config: Config = current_app.extensions["service_config"]
     with transaction() as session:
         actor = current_actor(session)
@@ -41,7 +47,9 @@ def send_secure_link(task_id: str) -> Any:
 
 
 @api_links.get("/cases/<case_id>/secure-links")
+@operation(resp=answers("403", "404", HTTP_200=(SecureLinks, "The links")))
 def list_secure_links(case_id: str) -> Any:
+    """A case's secure links: recipient, state, opened, downloaded, receipt (no content)"""
     with transaction() as session:
         actor = current_actor(session)
         case = casework.readable_case(session=session, case_id=case_id, actor=actor, now=now())
@@ -50,7 +58,9 @@ def list_secure_links(case_id: str) -> Any:
 
 
 @api_links.get("/secure-links/<disclosure_id>/code")
+@operation(resp=answers("403", "404", HTTP_200=(Code, "The code")))
 def show_code(disclosure_id: str) -> Any:
+    """The one-time code again, for the sender or the DSL to read out (audited)"""
     with transaction() as session:
         actor = current_actor(session)
         code = disclosures.reveal_code(session=session, disclosure_id=disclosure_id, actor=actor, keyring=_keyring(),
@@ -59,7 +69,10 @@ def show_code(disclosure_id: str) -> Any:
 
 
 @api_links.post("/secure-links/<disclosure_id>/reissue")
+@operation(resp=answers("403", "404", "409", HTTP_201=(Reissued, "The new link and its code")))
 def reissue(disclosure_id: str) -> Any:
+    """Send the same package again as a new link with a new code (the old link is withdrawn); the sender or
+    the DSL"""
     config: Config = current_app.extensions["service_config"]
     with transaction() as session:
         actor = current_actor(session)
@@ -70,7 +83,9 @@ def reissue(disclosure_id: str) -> Any:
 
 
 @api_links.post("/secure-links/<disclosure_id>/revoke")
+@operation(resp=answers("403", "404", HTTP_200=(SecureLink, "The link")))
 def revoke(disclosure_id: str) -> Any:
+    """Withdraw a link (the sender or the DSL): it can no longer be opened"""
     with transaction() as session:
         actor = current_actor(session)
         revoked = disclosures.revoke(session=session, disclosure_id=disclosure_id, actor=actor, now=now())

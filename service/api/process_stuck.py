@@ -12,6 +12,9 @@ from service.cases.service import organisation_facts
 from service.flows import stuck
 from service.request_scope import now, service_config, transaction
 
+from .schemas.answers import answers
+from .schemas.spec import operation
+from .schemas.stuck import Resumed, StuckCases
 from .views import current_actor
 
 api_process_stuck = Blueprint("api_process_stuck", __name__, url_prefix="/api")
@@ -25,14 +28,20 @@ def group_summary(group: stuck.StuckGroup) -> dict[str, Any]:
 
 
 @api_process_stuck.get("/processes/<key>/stuck-cases")
+@operation(resp=answers("403", "404", HTTP_200=(StuckCases, "Stuck cases")))
 def list_stuck_cases(key: str) -> Any:
+    """The cases of a process stopped by an incident, by the step and version they stopped at (process
+    owners)"""
     with transaction() as session:
         groups = stuck.list_stuck_cases(session=session, key=key, actor=current_actor(session))
         return jsonify(process=key, groups=[group_summary(g) for g in groups])
 
 
 @api_process_stuck.post("/processes/<key>/stuck-cases/<case_id>/resume")
+@operation(resp=answers("403", "404", "409", HTTP_200=(Resumed, "Where the case stands now")))
 def resume_stuck_case(key: str, case_id: str) -> Any:
+    """Try a stuck case's step again, on the newest version where the case can move to it safely (else on its
+    own); 409 if the case is not stuck"""
     with transaction() as session:
         resumed = stuck.resume_stuck_case(session=session, key=key, case_id=case_id, actor=current_actor(session),
                                           now=now(), facts=organisation_facts(service_config()))

@@ -14,6 +14,9 @@ from service.processes.trial_draft import check_facts, choose_samples, try_draft
 from service.request_guard import accepts_up_to
 from service.request_scope import now, transaction
 
+from .schemas.answers import answers
+from .schemas.spec import operation
+from .schemas.trials import Samples, Trial, TrialAsk
 from .views import body, current_actor
 
 api_process_trials = Blueprint("api_process_trials", __name__, url_prefix="/api")
@@ -22,7 +25,9 @@ MAX_TRIAL_BYTES = 64 * 1024
 
 
 @api_process_trials.get("/processes/<key>/samples")
+@operation(resp=answers("403", "404", HTTP_200=(Samples, "Samples")))
 def list_samples(key: str) -> Any:
+    """The sample cases a draft can be tried on: the worked scenarios of the guidance"""
     with transaction() as session:
         require_process_owner(current_actor(session))
         drafts.latest(session, key)  # an unknown process is "not found"
@@ -30,8 +35,13 @@ def list_samples(key: str) -> Any:
 
 
 @api_process_trials.post("/processes/<key>/drafts/<draft_id>/trial")
+@operation(json=TrialAsk, body_optional=True, resp=answers("403", "404", "422", HTTP_200=(
+    Trial, "Each sample's runs and changes")))
 @accepts_up_to(MAX_TRIAL_BYTES)
 def trial(key: str, draft_id: str) -> Any:
+    """Try a draft on sample cases in memory (nothing is written): for each sample the draft's run and the
+    newest version's (path, timers with due times, lawful basis, end) and the changes of outcome in plain
+    words"""
     with transaction() as session:
         actor = current_actor(session)
         require_process_owner(actor)

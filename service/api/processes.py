@@ -20,6 +20,10 @@ from service.processes import drafts, lifecycle
 from service.request_guard import accepts_up_to
 from service.request_scope import now, transaction
 
+from .schemas import drafts as draft_shapes
+from .schemas import processes as shapes
+from .schemas.answers import answers
+from .schemas.spec import checked_query, operation
 from .views import body, current_actor
 
 api_processes = Blueprint("api_processes", __name__, url_prefix="/api")
@@ -39,21 +43,27 @@ def _owner(session: Session) -> Actor:
 
 
 @api_processes.get("/processes")
+@operation(resp=answers("403", HTTP_200=(shapes.Processes, "Processes")))
 def list_processes() -> Any:
+    """Processes with their newest version and how many drafts are open (process owners)"""
     with transaction() as session:
         _owner(session)
         return jsonify(processes=[drafts.process_summary(p) for p in drafts.list_processes(session)])
 
 
 @api_processes.get("/processes/<key>/versions")
+@operation(resp=answers("403", "404", HTTP_200=(shapes.Versions, "Versions")))
 def list_versions(key: str) -> Any:
+    """A process's published versions, newest first"""
     with transaction() as session:
         _owner(session)
         return jsonify(versions=[drafts.version_summary(v) for v in drafts.list_versions(session, key)])
 
 
 @api_processes.get("/processes/<key>/versions/<int:number>/bpmn")
+@operation(raw={"200": "application/xml"}, resp=answers("403", "404", HTTP_200="The diagram (BPMN XML)"))
 def version_bpmn(key: str, number: int) -> Any:
+    """The diagram of one version"""
     with transaction() as session:
         _owner(session)
         files = drafts.get_version(session, key, number).file_map()
@@ -66,31 +76,36 @@ def _bpmn_response(files: dict[str, str]) -> Response:
 
 
 @api_processes.get("/processes/<key>/diff")
+@operation(query=shapes.DiffQuery, resp=answers("403", "404", "422", HTTP_200=(shapes.VersionDiff, "The diff")))
 def diff(key: str) -> Any:
+    """The elements added, changed and removed from one version to another"""
     with transaction() as session:
         _owner(session)
-        found = drafts.diff_versions(session=session, key=key, from_number=_number("from"),
-                                     to_number=_number("to"))
+        asked = checked_query(shapes.DiffQuery)
+        found = drafts.diff_versions(session=session, key=key, from_number=asked.from_, to_number=asked.to)
         return jsonify(found.as_dict())
 
 
-def _number(name: str) -> int:
-    raw = request.args.get(name, "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise InvalidInput(f"{name} must be a version number", field=name)
-    return int(raw)
-
-
 @api_processes.get("/processes/<key>/drafts")
+@operation(resp=answers("403", "404", HTTP_200=(draft_shapes.Drafts, "Drafts")))
 def list_drafts(key: str) -> Any:
+    """A process's drafts, newest first"""
     with transaction() as session:
         _owner(session)
         return jsonify(drafts=[drafts.draft_summary(d, with_diff=False) for d in drafts.list_drafts(session, key)])
 
 
 @api_processes.post("/processes/<key>/drafts")
+@operation(json=draft_shapes.Upload, xml_body=True, resp=answers(
+    "403", "404", "409", "422", HTTP_200=(draft_shapes.Draft, "Your draft, edited in place, with what it changes"),
+    HTTP_201=(draft_shapes.Draft, "Your new draft, with what it changes")))
 @accepts_up_to(MAX_UPLOAD_BYTES)  # larger bodies are refused with 413 before they are read
 def create_draft(key: str) -> Any:
+    """Save your draft of the next version (each owner has one per process, edited in place; submit: true also
+    asks for approval): the diagram (and any decision tables or forms to replace). Checked on save: safe XML,
+    the BPMN schema, the engine, every expression, the forms and the sharing policy; 422 lists every problem
+    with its element. A raw body with Content-Type application/xml is taken as the diagram
+    (?change_note=...&submit=true)"""
     with transaction() as session:
         actor = _owner(session)
         uploaded, change_note, submit = _upload()
@@ -130,14 +145,18 @@ def _upload() -> tuple[dict[str, str], str, bool]:
 
 
 @api_processes.get("/processes/<key>/drafts/<draft_id>")
+@operation(resp=answers("403", "404", HTTP_200=(draft_shapes.Draft, "The draft")))
 def get_draft(key: str, draft_id: str) -> Any:
+    """A draft, with what it changes in its base version"""
     with transaction() as session:
         _owner(session)
         return jsonify(drafts.draft_summary(drafts.get_draft(session, key, draft_id)))
 
 
 @api_processes.get("/processes/<key>/drafts/<draft_id>/bpmn")
+@operation(raw={"200": "application/xml"}, resp=answers("403", "404", HTTP_200="The diagram (BPMN XML)"))
 def draft_bpmn(key: str, draft_id: str) -> Any:
+    """A draft's diagram"""
     with transaction() as session:
         _owner(session)
         files = drafts.get_draft(session, key, draft_id).file_map()
@@ -145,7 +164,11 @@ def draft_bpmn(key: str, draft_id: str) -> Any:
 
 
 @api_processes.post("/processes/<key>/drafts/<draft_id>/approve")
+@operation(json=draft_shapes.CommentBody, body_optional=True, resp=answers(
+    "403", "404", "409", "422", HTTP_200=(draft_shapes.Draft, "The draft")))
 def approve_draft(key: str, draft_id: str) -> Any:
+    """Approve another process owner's submitted draft (never your own: four eyes), with an optional
+    comment"""
     with transaction() as session:
         actor = _owner(session)
         draft = drafts.approve_draft(session=session, key=key, draft_id=draft_id, actor=actor, now=now(),
@@ -165,26 +188,50 @@ def _comment() -> str:
 
 # Steps in a draft's life that take only a comment: its author submits, withdraws or discards it; a
 # second process owner rejects it (a comment is required); anyone comments.
-_REVIEW_STEPS: dict[str, Any] = {
-    "submit": drafts.submit_draft, "withdraw": lifecycle.withdraw_draft, "discard": lifecycle.discard_draft,
-    "reject": lifecycle.reject_draft, "comments": lifecycle.comment_on_draft,
+_REVIEW_STEPS: dict[str, tuple[Any, str]] = {
+    "submit": (drafts.submit_draft, "Its author asks a second process owner to approve a working or rejected "
+                                    "draft"),
+    "withdraw": (lifecycle.withdraw_draft, "Its author takes a submitted or approved draft back (an approval is "
+                                           "void): it is working again"),
+    "reject": (lifecycle.reject_draft, "A second process owner sends a submitted draft back to its author; the "
+                                       "comment (why) is required"),
+    "discard": (lifecycle.discard_draft, "Its author abandons a draft that is not published"),
+    "comments": (lifecycle.comment_on_draft, "Any process owner adds a comment to the draft's review thread (the "
+                                             "comment is required)"),
 }
 
 
+def _review_step(step: str, take: Any, summary: str) -> None:
+    """One step of a draft's review, as an operation of its own."""
+    def review(key: str, draft_id: str) -> Any:
+        with transaction() as session:
+            actor = _owner(session)
+            draft = take(session=session, key=key, draft_id=draft_id, actor=actor, now=now(), comment=_comment())
+            return jsonify(drafts.draft_summary(draft))
+
+    review.__name__ = review.__qualname__ = f"review_{step}"
+    review.__doc__ = summary
+    declared = operation(json=draft_shapes.CommentBody, body_optional=True, resp=answers(
+        "403", "404", "409", "422", HTTP_200=(draft_shapes.Draft, "The draft")))
+    view = declared(accepts_up_to(MAX_OPTIONS_BYTES)(review))
+    api_processes.add_url_rule(f"/processes/<key>/drafts/<draft_id>/{step}", view_func=view, methods=["POST"])
+
+
+for _step, (_take, _summary) in _REVIEW_STEPS.items():
+    _review_step(_step, _take, _summary)
+
+
 @api_processes.post("/processes/<key>/drafts/<draft_id>/<step>")
-@accepts_up_to(MAX_OPTIONS_BYTES)
-def review_step(key: str, draft_id: str, step: str) -> Any:
-    take = _REVIEW_STEPS.get(step)
-    if take is None:
-        raise NotFound(f"a draft has no step '{step[:40]}': use one of {', '.join(sorted(_REVIEW_STEPS))}")
-    with transaction() as session:
-        actor = _owner(session)
-        draft = take(session=session, key=key, draft_id=draft_id, actor=actor, now=now(), comment=_comment())
-        return jsonify(drafts.draft_summary(draft))
+def no_such_step(key: str, draft_id: str, step: str) -> Any:
+    raise NotFound(f"a draft has no step '{step[:40]}': use one of {', '.join(sorted(_REVIEW_STEPS))}")
 
 
 @api_processes.get("/processes/<key>/drafts/<draft_id>/publish-preview")
+@operation(resp=answers("403", "404", "409", HTTP_200=(draft_shapes.PublishPreview,
+                                                      "The open cases, moving and staying")))
 def publish_preview(key: str, draft_id: str) -> Any:
+    """Before publishing an approved draft: which open cases would move to the new version and which would
+    stay on their own, and why. Nothing is changed"""
     with transaction() as session:
         actor = _owner(session)
         preview = publishing.publish_preview(session=session, key=key, draft_id=draft_id, actor=actor)
@@ -198,8 +245,12 @@ def _case_move(move: CaseMove) -> dict[str, Any]:
 
 
 @api_processes.post("/processes/<key>/versions/<int:number>/rollback")
+@operation(json=draft_shapes.CommentBody, body_optional=True, resp=answers(
+    "403", "404", "409", "422", HTTP_201=(draft_shapes.Draft, "The rollback draft")))
 @accepts_up_to(MAX_OPTIONS_BYTES)
 def rollback(key: str, number: int) -> Any:
+    """A submitted draft that brings an earlier version's files back as the next version; a second process
+    owner approves it like any draft. The comment (why) is required"""
     with transaction() as session:
         actor = _owner(session)
         draft = lifecycle.rollback_draft(session=session, key=key, number=number, actor=actor, now=now(),
@@ -208,8 +259,12 @@ def rollback(key: str, number: int) -> Any:
 
 
 @api_processes.post("/processes/<key>/drafts/<draft_id>/publish")
+@operation(json=draft_shapes.PublishOptions, body_optional=True, resp=answers(
+    "403", "404", "409", "422", HTTP_200=(draft_shapes.Published, "The new version and the open cases moved or kept")))
 @accepts_up_to(MAX_OPTIONS_BYTES)
 def publish_draft(key: str, draft_id: str) -> Any:
+    """Publish an approved draft as the newest version; open cases move to it where safe (no changed step has
+    run or is live in them) unless migrate is false"""
     with transaction() as session:
         actor = _owner(session)
         migrate = _migrate_option()

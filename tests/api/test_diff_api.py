@@ -33,22 +33,21 @@ def publish_version_2(session_factory: sessionmaker[Session]) -> None:
                          author=PAT, change_note="Three working days; a clearer question", now=datetime.now(UTC))
 
 
-def _json_schema(schema: Any) -> Any:
-    """An OpenAPI 3.0 schema as JSON Schema: ``nullable`` becomes a null type."""
+def _inlined(schema: Any, schemas: dict[str, Any]) -> Any:
+    """A schema of the OpenAPI document (3.1: JSON Schema) with its references to other schemas put in place."""
     if isinstance(schema, list):
-        return [_json_schema(s) for s in schema]
+        return [_inlined(s, schemas) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {k: _json_schema(v) for k, v in schema.items() if k != "nullable"}
-    if schema.get("nullable"):
-        out["type"] = [schema["type"], "null"]
-    return out
+    if "$ref" in schema:
+        return _inlined(schemas[schema["$ref"].removeprefix("#/components/schemas/")], schemas)
+    return {k: _inlined(v, schemas) for k, v in schema.items()}
 
 
 def assert_documented(api: Api, diff: dict[str, Any]) -> None:
     """The diff matches the VersionDiff schema of the OpenAPI document, with every field it holds described."""
     schemas = api.get("/api/openapi.json")["components"]["schemas"]
-    version_diff = _json_schema(schemas["VersionDiff"])
+    version_diff = _inlined(schemas["VersionDiff"], schemas)
     jsonschema.validate(diff, version_diff)
     described = set(version_diff["properties"]["changed"]["items"]["properties"])
     for entry in [*diff["added"], *diff["changed"], *diff["removed"]]:

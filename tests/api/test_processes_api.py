@@ -188,7 +188,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "publish_draft": lambda d: ("POST", f"{DRAFTS}/{d}/publish", None),
     "publish_preview": lambda d: ("GET", f"{DRAFTS}/{d}/publish-preview", None),
     "rollback": lambda d: ("POST", f"/api/processes/{KEY}/versions/1/rollback", {"comment": "x"}),
-    **{f"review_step:{step}": partial(_review_step, step)
+    **{f"review_{step}": partial(_review_step, step)
        for step in ("submit", "withdraw", "reject", "discard", "comments")},
 }
 
@@ -196,7 +196,8 @@ ENDPOINTS: dict[str, Endpoint] = {
 def test_the_list_covers_every_process_endpoint(app: Any) -> None:
     views = {rule.endpoint.removeprefix("api_processes.") for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith("api_processes.")}
-    assert views == {name.split(":")[0] for name in ENDPOINTS}
+    # A draft's step that does not exist is not found, whoever asks.
+    assert views == {*ENDPOINTS, "no_such_step"}
 
 
 @pytest.mark.parametrize("user", [u for u in [*ACCOUNTS, ANONYMOUS] if u != PAT])
