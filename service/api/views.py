@@ -193,8 +193,8 @@ def confirm_receipt(case_id: str) -> Any:
 
 
 @api.post("/cases/<case_id>/new-information")
-@operation(json=shapes.NewInformation, resp=answers("403", "404", "409", "422",
-                                                    HTTP_200=(shapes.CaseDetail, "The case")))
+@operation(json=shapes.BringNewInformation, resp=answers("403", "404", "409", "422",
+                                                         HTTP_200=(shapes.CaseDetail, "The case")))
 def new_information(case_id: str) -> Any:
     """New information about a decided case: its review opens now, not on its review date (the practitioner
     whose case it is, a manager of its team or the DSL)"""

@@ -4,12 +4,15 @@ document is generated from the same models."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 import pytest
 from flask import Flask
+from pydantic import BaseModel
 
-from service.api import casework
+from service.api import casework, schemas
 from service.api.schemas import records
 from service.records import fields
 from tests.api.conftest import Api
@@ -82,3 +85,15 @@ def test_who_may_call_is_said_before_what_is_wrong_with_the_input(api: Api) -> N
     assert api.post("/api/cases", None, {"summary": 42}, expect=401)["error"].startswith("sign in first")
     assert api.post("/api/cases", "ada.auditor", {"summary": 42}, expect=403)["error"]
     assert api.post("/api/users", "tess.teacher", {"roles": "admin"}, expect=403)["error"]
+
+
+def test_no_two_models_of_the_api_share_a_name() -> None:
+    """The document names each schema by its model's class name: two models of one name would be mixed up
+    (a nested model is named so too, so every model of every area counts)."""
+    named: dict[str, type[BaseModel]] = {}
+    for info in pkgutil.iter_modules(schemas.__path__):
+        module = importlib.import_module(f"{schemas.__name__}.{info.name}")
+        for model in vars(module).values():
+            if isinstance(model, type) and issubclass(model, BaseModel) and model.__module__ == module.__name__:
+                assert named.setdefault(model.__name__, model) is model, model.__name__
+    assert {"Record", "Revision", "Task", "CaseDetail", "Draft", "Trial", "User"} <= set(named)

@@ -151,7 +151,7 @@ class Receipt(Asked):
     }
 
 
-class NewInformation(Asked):
+class BringNewInformation(Asked):
     # Its length is checked where it is recorded, in its own words (3 to 4000 characters).
     information: str = Field(json_schema_extra={"minLength": 3, "maxLength": 4000})
     WORDS: ClassVar[dict[str, str]] = {"information": "Say what the new information is, in 3 to 4000 characters"}

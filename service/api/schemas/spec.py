@@ -79,9 +79,19 @@ def _after(req: Any, resp: Any, error: ValidationError | None, instance: Any) ->
         raise AnswerDoesNotMatch(f"the answer of {req.method} {req.path} does not match its model: {error}")
 
 
+_NAMED: dict[str, type[BaseModel]] = {}
+
+
+def _name_of(model: type[BaseModel]) -> str:
+    """A model's name in the document: its class name, which no other model of the API may have."""
+    if _NAMED.setdefault(model.__name__, model) is not model:
+        raise TypeError(f"two models of the API are called {model.__name__}: the document would mix them up")
+    return model.__name__
+
+
 spec = SpecTree(
     "flask", backend=_Plugin, after=_after, annotations=False, mode="strict",
-    naming_strategy=lambda model: model.__name__, nested_naming_strategy=lambda parent, child: child,
+    naming_strategy=_name_of, nested_naming_strategy=lambda parent, child: child,
     title="Safeguarding information sharing", version="1.0", openapi_version="3.1.0",
     description="Decide, record and share information about a child, step by step. "
                 "Sign in with POST /api/tokens, then send `Authorization: Bearer <token>`.",
