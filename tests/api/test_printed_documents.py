@@ -65,7 +65,8 @@ def test_every_line_of_the_record_page_is_in_its_pdf_in_the_same_order(api: Api,
     assert [(int(m[1]), int(m[2])) for m in numbers if m] == [(n, len(pages)) for n in range(1, len(pages) + 1)]
 
     text = " ".join(footer.sub("", page) for page in pages)
-    header = re.match(rf"Decision record — case {reference} Young carer · A concern raised by the practitioner · Routine · finished "
+    header = re.match(rf"Decision record — case {reference} Young carer · A concern raised by the practitioner · "
+                      rf"Routine · finished "
                       rf"Printed by {TESS} at .+? Confidential: safeguarding record\. ", text)
     assert header, text[:300]
     body, found = text[header.end():], 0
