@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
+from service import casework
 from service.config import Config
 from service.disclosures import service as disclosures
 from service.disclosures.keys import Keyring
@@ -14,7 +15,6 @@ from service.flows import secure_links
 from service.flows.task_actions import task_for_work
 from service.request_scope import now, transaction
 
-from . import casework
 from .schemas.answers import answers
 from .schemas.links import Code, Reissued, SecureLink, SecureLinks, Sent
 from .schemas.spec import operation

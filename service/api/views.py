@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
+from service import casework
 from service.access import require_audit_reader, require_case_worker
 from service.accounts.service import (
     Unauthenticated,
@@ -28,7 +29,6 @@ from service.records.letter import case_letter
 from service.records.pdf import record_pdf
 from service.request_scope import now, service_config, transaction
 
-from . import casework
 from .schemas import cases as shapes
 from .schemas import records as record_shapes
 from .schemas.accounts import SignIn, Token

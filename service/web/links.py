@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from sqlalchemy.orm import Session
 
-from service.api import casework
+from service import casework
 from service.cases import service as cases
 from service.cases.models import Case
 from service.config import Config

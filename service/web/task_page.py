@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import render_template
 
+from service import casework
 from service.access import can_work_task, may_assign
-from service.api import casework
 from service.cases import service as cases
 from service.cases.models import Case
 from service.disclosures.service import SECURE_LINK

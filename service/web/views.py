@@ -20,10 +20,10 @@ from flask import (
 )
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from service import casework
 from service.access import may_bring_new_information, may_manage_link, may_read_audit, may_work_cases
 from service.accounts.service import Unauthenticated, authenticate
 from service.accounts.throttle import TooManyAttempts, record_failed_login
-from service.api import casework
 from service.audit.trail import MAX_SEQ, SERVICE_CHANGES, service_changes, verify_chain
 from service.cases import service as cases
 from service.config import PROJECT_ROOT

@@ -12,7 +12,8 @@ import pytest
 from flask import Flask
 from pydantic import BaseModel
 
-from service.api import casework, schemas
+from service import casework
+from service.api import schemas
 from service.api.schemas import records
 from service.records import fields
 from tests.api.conftest import Api

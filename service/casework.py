@@ -1,4 +1,5 @@
-"""Case and task reads for the API, with the access policy applied and every case read audited."""
+"""Case and task reads that the pages and the API share, with the access policy applied and every case read
+audited: the lists, a case or task with what it waits for, the record, and how each is summarised."""
 
 from __future__ import annotations
 
